@@ -1,0 +1,5 @@
+import type { Check } from '../../engine/check.js';
+
+/** Checks of the `session` area, in the order they run. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const checks: Check<any>[] = [];

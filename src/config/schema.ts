@@ -1,0 +1,179 @@
+import { z } from 'zod';
+
+/**
+ * launchready.yml. Every key a default can cover is optional; the defaults are the checklist's
+ * pass criteria, so most users write almost nothing (Gatus's lesson).
+ */
+
+const routeString = z
+  .string()
+  .regex(/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\s+\/\S*$/i, 'a route like "GET /api/invoices/{id}"');
+
+export const RouteSchema = z.union([
+  routeString,
+  z
+    .object({
+      method: z.string().regex(/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/i, 'an HTTP method'),
+      path: z.string().startsWith('/', 'a path starting with /'),
+      roles: z.array(z.string()).optional(),
+      auth: z.boolean().optional(),
+      tags: z.array(z.string()).optional(),
+    })
+    .strict(),
+]);
+
+const jsonValue: z.ZodType<unknown> = z.unknown();
+
+export const RequestStepSchema = z
+  .object({
+    method: z.string().default('POST'),
+    url: z.string(),
+    json: jsonValue.optional(),
+    form: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    /** Values to pull out of the response for later steps: name → JSON pointer, regex (/…/) or cookie:NAME. */
+    extract: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export const LoginSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('json'),
+      url: z.string(),
+      method: z.string().default('POST'),
+      json: jsonValue,
+      tokenPath: z.string().optional(),
+      cookie: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('form'),
+      url: z.string(),
+      method: z.string().default('POST'),
+      form: z.record(z.string(), z.string()),
+      cookie: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('bearer'), token: z.string() }).strict(),
+  z.object({ kind: z.literal('header'), name: z.string(), value: z.string() }).strict(),
+  z.object({ kind: z.literal('cookie'), name: z.string(), value: z.string() }).strict(),
+  z
+    .object({
+      kind: z.literal('steps'),
+      steps: z.array(RequestStepSchema).min(1),
+      /** How the session is carried after the steps: `bearer:{{name}}`, `header:X-Key:{{name}}` or `cookie:NAME`. */
+      use: z.string(),
+    })
+    .strict(),
+]);
+
+export const IdentitySchema = z
+  .object({
+    tenant: z.string().optional(),
+    role: z.string().default('member'),
+    register: RequestStepSchema.optional(),
+    login: LoginSchema,
+    logout: RequestStepSchema.partial({ url: true }).extend({ url: z.string() }).optional(),
+    /** A request that only succeeds when logged in; used to verify the session. */
+    verify: z.string().optional(),
+  })
+  .strict();
+
+export const WebhookSchema = z
+  .object({
+    url: z.string(),
+    scheme: z.enum(['stripe', 'github', 'slack', 'hmac']),
+    secret: z.string().optional(),
+    header: z.string().optional(),
+  })
+  .strict();
+
+const duration = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like 30s, 500ms or 2m')]);
+
+export const ConfigSchema = z
+  .object({
+    target: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://app.example.com' }).optional(),
+    domains: z.array(z.string().min(1)).default([]),
+    mail: z
+      .object({ domain: z.string().min(1), dkimSelectors: z.array(z.string()).default([]) })
+      .strict()
+      .optional(),
+    repo: z.string().optional(),
+    pages: z
+      .object({ landing: z.string().default('/'), login: z.string().optional() })
+      .strict()
+      .optional(),
+    api: z
+      .object({
+        openapi: z.string().optional(),
+        har: z.string().optional(),
+        routes: z.array(RouteSchema).default([]),
+        exclude: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ routes: [], exclude: [] }),
+    identities: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'a name of letters, digits, _ or -'), IdentitySchema).default({}),
+    endpoints: z
+      .object({
+        login: z.string().optional(),
+        signup: z.string().optional(),
+        passwordReset: z.string().optional(),
+        passwordChange: z.string().optional(),
+        otp: z.string().optional(),
+        invite: z.string().optional(),
+        health: z.string().optional(),
+        logout: z.string().optional(),
+      })
+      .catchall(z.string())
+      .default({}),
+    webhooks: z.array(WebhookSchema).default([]),
+    trustedOrigins: z.array(z.string()).default([]),
+    behindProxy: z.boolean().default(false),
+    thresholds: z
+      .object({
+        p95Ms: z.number().positive().default(500),
+        lcpMs: z.number().positive().default(2500),
+        certDaysWarn: z.number().int().nonnegative().default(21),
+        certDaysFail: z.number().int().nonnegative().default(7),
+      })
+      .strict()
+      .default({ p95Ms: 500, lcpMs: 2500, certDaysWarn: 21, certDaysFail: 7 }),
+    load: z
+      .object({
+        rate: z.number().positive().optional(),
+        concurrency: z.number().int().positive().optional(),
+        duration: duration.optional(),
+        warmup: duration.optional(),
+        actions: z.array(z.union([routeString, z.object({ route: routeString, weight: z.number().positive().default(1), identity: z.string().optional() }).strict()])).default([]),
+      })
+      .strict()
+      .optional(),
+    budget: z
+      .object({
+        maxRequests: z.number().int().positive().default(3000),
+        rate: z.number().positive().default(50),
+        timeoutMs: z.number().int().positive().default(10_000),
+        maxBodyBytes: z.number().int().positive().default(2 * 1024 * 1024),
+        deadlineMs: z.number().int().positive().default(120_000),
+      })
+      .strict()
+      .default({ maxRequests: 3000, rate: 50, timeoutMs: 10_000, maxBodyBytes: 2 * 1024 * 1024, deadlineMs: 120_000 }),
+    handover: z
+      .object({ rollback: z.string().optional(), owners: z.record(z.string(), z.string()).default({}) })
+      .strict()
+      .optional(),
+    monitor: z.unknown().optional(),
+    baseline: z.string().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type IdentityConfig = z.infer<typeof IdentitySchema>;
+export type LoginConfig = z.infer<typeof LoginSchema>;
+export type RouteConfig = z.infer<typeof RouteSchema>;
+export type RequestStep = z.infer<typeof RequestStepSchema>;
