@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
-import type { HttpClient } from '../net/http.js';
+import type { HttpClient, HttpExchange } from '../net/http.js';
+import type { Evidence } from '../model/finding.js';
+import type { AccessMatrixRow, LatencySummary } from '../model/report.js';
 import type { Gatherer } from './check.js';
 
 /** What the run is pointed at. */
@@ -33,6 +35,14 @@ export interface GatherContext {
   options: RunOptions;
   /** Gather another piece of evidence (memoised for the whole run). */
   gather<T>(gatherer: Gatherer<T>): Promise<T>;
+  /** Add rows to the report's access matrix, latency table or handover facts. */
+  contribute(part: ReportContribution): void;
+}
+
+export interface ReportContribution {
+  accessMatrix?: AccessMatrixRow[];
+  latency?: Record<string, LatencySummary>;
+  facts?: Record<string, unknown>;
 }
 
 /** Handed to checks: facts, never I/O. */
@@ -42,10 +52,22 @@ export interface CheckContext {
   options: RunOptions;
   /** The run's clock, so certificate expiry and the like are judged against one instant. */
   now: Date;
+  /** Turns an HTTP exchange into redacted evidence (request, response, a curl reproduction). */
+  evidence: EvidenceFormatter;
+}
+
+export interface EvidenceFormatter {
+  exchange(ex: HttpExchange, opts?: { bodyLimit?: number; headers?: (name: string) => boolean }): Evidence;
 }
 
 export interface RunOptions {
   allowWrites: boolean;
   /** Seed for anything randomised (fuzz payloads, throw-away identifiers). */
   seed: number;
+  /** --dns servers, when given. */
+  dnsServers?: Array<{ host: string; port: number }>;
+  /** --resolve / --connect-to, in the order given. */
+  overrides?: import('../net/overrides.js').ConnectOverride[];
+  /** --ca file contents (PEM). */
+  ca?: string;
 }

@@ -1,0 +1,205 @@
+import type { Config } from '../config/schema.js';
+import type { Area } from '../model/area.js';
+import { fingerprint, type Finding } from '../model/finding.js';
+import { BudgetExhausted, RunAborted, type HttpClient } from '../net/http.js';
+import { LoopbackViolation } from '../net/loopback-guard.js';
+import { NotApplicable, type Check, type FindingDraft, type Gatherer, type Requirements } from './check.js';
+import type { CheckContext, GatherContext, ProgressSink, ReportContribution, RunOptions, TargetInfo } from './context.js';
+
+export interface RunInput {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  checks: Check<any>[];
+  config: Config;
+  configDir: string;
+  target: TargetInfo;
+  http: HttpClient;
+  options: RunOptions;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborts the run (Ctrl-C). The runner adds its own overall deadline. */
+  signal?: AbortSignal;
+  /** Per-check deadline, ms. */
+  checkDeadlineMs: number;
+  /** Whole-run deadline, ms. */
+  runDeadlineMs: number;
+  concurrency?: number;
+  progress?: ProgressSink;
+  now?: Date;
+  /** Extra fields gatherers may read on the context (resolver, identities …). */
+  extensions?: Record<string, unknown>;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  incomplete: string[];
+  areaDurationsMs: Partial<Record<Area, number>>;
+  /** Evidence every gatherer produced, by gatherer id. */
+  artifacts: Map<string, unknown>;
+  contributions: ReportContribution;
+}
+
+export const DEVELOPMENT_TARGET_REASON =
+  'development target (localhost or a loopback address, no domains configured): this check only makes sense for a public hostname';
+
+/**
+ * Runs checks: gathers each piece of evidence once, judges it, and turns every failure mode into a
+ * finding (`skip` with a reason, `error` with what broke) so nothing is silently a pass.
+ */
+export async function runChecks(input: RunInput): Promise<RunResult> {
+  const now = input.now ?? new Date();
+  const incomplete = new Set<string>();
+  const findings: Finding[] = [];
+  const areaDurationsMs: Partial<Record<Area, number>> = {};
+  const memo = new Map<string, Promise<unknown>>();
+  const artifacts = new Map<string, unknown>();
+  const runController = new AbortController();
+  const runTimer = setTimeout(() => runController.abort(new Error('run deadline')), input.runDeadlineMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, runController.signal]) : runController.signal;
+
+  const contributions: Required<ReportContribution> = { accessMatrix: [], latency: {}, facts: {} };
+  const gatherCtx: GatherContext = {
+    config: input.config,
+    configDir: input.configDir,
+    target: input.target,
+    http: input.http,
+    signal,
+    env: input.env,
+    options: input.options,
+    gather: <T>(g: Gatherer<T>) => gather(g),
+    contribute: (part) => {
+      if (part.accessMatrix) contributions.accessMatrix.push(...part.accessMatrix);
+      Object.assign(contributions.latency, part.latency ?? {});
+      Object.assign(contributions.facts, part.facts ?? {});
+    },
+    ...(input.extensions ?? {}),
+  };
+  const checkCtx: CheckContext = {
+    config: input.config,
+    target: input.target,
+    options: input.options,
+    now,
+    evidence: {
+      exchange: (ex, opts) => ({
+        request: input.http.formatRequest(ex),
+        response: input.http.formatResponse(ex, opts?.bodyLimit ?? 600, opts?.headers),
+        reproduce: input.http.curlFor(ex),
+      }),
+    },
+  };
+
+  function gather<T>(g: Gatherer<T>): Promise<T> {
+    let p = memo.get(g.id) as Promise<T> | undefined;
+    if (!p) {
+      input.progress?.update({ activity: `gathering ${g.id}`, requests: input.http.stats.requests });
+      p = g.gather(gatherCtx).then((value) => {
+        artifacts.set(g.id, value);
+        return value;
+      });
+      // A rejected memo is still shared: every dependent check reports the same cause.
+      p.catch(() => undefined);
+      memo.set(g.id, p);
+    }
+    return p;
+  }
+
+  const build = (check: Check<Requirements>, draft: FindingDraft): Finding => {
+    const m = check.meta;
+    const f: Finding = {
+      id: fingerprint(m.id, draft.location, draft.discriminator ?? ''),
+      check: m.id,
+      area: m.area,
+      severity: draft.severity ?? m.severity,
+      status: draft.status,
+      title: draft.title ?? m.title,
+      location: draft.location,
+      evidence: draft.evidence ?? {},
+      fix: draft.fix ?? m.fix,
+      references: draft.references ?? m.references,
+    };
+    if (draft.reason !== undefined) f.reason = draft.reason;
+    return f;
+  };
+  const here = input.target.baseUrl ? { url: input.target.baseUrl.href } : {};
+
+  async function runOne(check: Check<Requirements>): Promise<void> {
+    const started = performance.now();
+    input.progress?.update({ area: check.meta.area, activity: check.meta.title, requests: input.http.stats.requests });
+    let out: Finding[];
+    if (signal.aborted) {
+      out = [build(check, { status: 'error', location: here, reason: 'not run: the run was interrupted or its deadline passed' })];
+    } else if (check.meta.publicOnly && input.target.isDevelopment) {
+      out = [build(check, { status: 'skip', location: here, reason: DEVELOPMENT_TARGET_REASON })];
+    } else {
+      out = await withDeadline(evaluate(check), input.checkDeadlineMs).catch((err: unknown) => {
+        return [build(check, failureDraft(err, input.checkDeadlineMs))];
+      });
+    }
+    findings.push(...out);
+    const ms = performance.now() - started;
+    areaDurationsMs[check.meta.area] = (areaDurationsMs[check.meta.area] ?? 0) + ms;
+  }
+
+  async function evaluate(check: Check<Requirements>): Promise<Finding[]> {
+    const evidence: Record<string, unknown> = {};
+    for (const [key, g] of Object.entries(check.requires)) evidence[key] = await gather(g);
+    const drafts = await check.run(evidence as never, checkCtx);
+    if (drafts.length === 0) return [build(check, { status: 'pass', location: here })];
+    return drafts.map((d) => build(check, d));
+  }
+
+  function failureDraft(err: unknown, deadline: number): FindingDraft {
+    if (err instanceof NotApplicable) return { status: 'skip', location: here, reason: err.reason };
+    if (err instanceof BudgetExhausted) {
+      incomplete.add(`request budget exhausted (${err.limit} requests): raise --max-requests or narrow --only`);
+      return { status: 'error', location: here, reason: err.message };
+    }
+    if (err instanceof RunAborted || signal.aborted) {
+      incomplete.add(input.signal?.aborted ? 'the run was interrupted before every check finished' : `the run deadline of ${input.runDeadlineMs} ms passed`);
+      return { status: 'error', location: here, reason: 'interrupted before it finished' };
+    }
+    if (err instanceof DeadlineExceeded) return { status: 'error', location: here, reason: `did not finish within its ${deadline} ms deadline` };
+    if (err instanceof LoopbackViolation) return { status: 'error', location: here, reason: err.message };
+    return { status: 'error', location: here, reason: (err as Error)?.message ?? String(err) };
+  }
+
+  async function pool(list: Check<Requirements>[]): Promise<void> {
+    let next = 0;
+    const workers = Array.from({ length: Math.min(input.concurrency ?? 4, list.length) }, async () => {
+      while (next < list.length) {
+        const c = list[next++]!;
+        await runOne(c);
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  try {
+    const checks = input.checks as Check<Requirements>[];
+    await pool(checks.filter((c) => c.meta.phase !== 'last'));
+    // Checks that can lock accounts or trip per-IP limits go last, so they disturb nothing else.
+    await pool(checks.filter((c) => c.meta.phase === 'last'));
+  } finally {
+    clearTimeout(runTimer);
+  }
+  if (input.signal?.aborted) incomplete.add('the run was interrupted before every check finished');
+  for (const f of findings) {
+    if (f.status === 'error') incomplete.add(`${f.check} could not finish: ${f.reason ?? 'error'}`);
+  }
+  // Stable order: by area order of the checklist, then check id, then place.
+  findings.sort((a, b) => a.check.localeCompare(b.check) || a.id.localeCompare(b.id));
+  return { findings, incomplete: [...incomplete], areaDurationsMs, artifacts, contributions };
+}
+
+export class DeadlineExceeded extends Error {
+  constructor() {
+    super('deadline exceeded');
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,244 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Config } from '../config/schema.js';
+import { defineGatherer, NotApplicable } from '../engine/check.js';
+import type { GatherContext } from '../engine/context.js';
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface RouteParam {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  schema?: unknown;
+}
+
+/** One operation of the app's API surface, whatever it was learnt from. */
+export interface Route {
+  method: HttpMethod;
+  /** Path template with {params}, e.g. /api/invoices/{id}. */
+  path: string;
+  source: 'openapi' | 'config' | 'har' | 'bundle';
+  /** true: should need credentials; false: public by design; undefined: unknown. */
+  auth?: boolean;
+  /** Roles allowed to call it, when known (config roles, x-roles, admin scopes). */
+  roles?: string[];
+  params: RouteParam[];
+  /** JSON schema of the request body, $refs resolved. */
+  requestSchema?: unknown;
+  operationId?: string;
+  tags?: string[];
+}
+
+export interface ApiSurface {
+  routes: Route[];
+  /** Where each part came from, and what could not be read (shown in the report). */
+  sources: string[];
+  warnings: string[];
+}
+
+const ROUTE_RE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\s+(\/\S*)$/i;
+
+export function parseRouteString(s: string): { method: HttpMethod; path: string } | undefined {
+  const m = ROUTE_RE.exec(s.trim());
+  return m ? { method: m[1]!.toUpperCase() as HttpMethod, path: m[2]! } : undefined;
+}
+
+export function pathParams(path: string): RouteParam[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true }));
+}
+
+/** `exclude` entries: "METHOD /path" or "/path", where * matches within a segment and a trailing /* any rest. */
+export function isExcluded(route: { method: string; path: string }, exclude: readonly string[]): boolean {
+  return exclude.some((e) => {
+    const parsed = parseRouteString(e);
+    const method = parsed?.method;
+    const pattern = parsed?.path ?? e.trim();
+    if (method && method !== route.method) return false;
+    const re = new RegExp(
+      '^' +
+        pattern
+          .split(/(\*\*|\*)/)
+          .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+          .join('')
+          .replace(/\/\[\^\/\]\*$/, '(?:/.*)?') +
+        '$',
+    );
+    return re.test(route.path);
+  });
+}
+
+type Json = Record<string, unknown>;
+
+/** Resolves local JSON references (#/components/…), guarding against cycles. Remote refs are left alone. */
+export function resolveRefs(doc: Json): (node: unknown) => unknown {
+  const cache = new Map<string, unknown>();
+  const deref = (node: unknown, seen: Set<string>): unknown => {
+    if (Array.isArray(node)) return node.map((x) => deref(x, seen));
+    if (!node || typeof node !== 'object') return node;
+    const ref = (node as Json)['$ref'];
+    if (typeof ref === 'string' && ref.startsWith('#/')) {
+      if (seen.has(ref)) return { $circular: ref };
+      if (cache.has(ref)) return cache.get(ref);
+      let target: unknown = doc;
+      for (const raw of ref.slice(2).split('/')) target = (target as Json | undefined)?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+      const out = deref(target, new Set([...seen, ref]));
+      cache.set(ref, out);
+      return out;
+    }
+    return Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, deref(v, seen)]));
+  };
+  return (node) => deref(node, new Set());
+}
+
+/** Routes from an OpenAPI 3.x or Swagger 2.0 document. */
+export function routesFromOpenApi(doc: Json): Route[] {
+  const isSwagger2 = typeof doc['swagger'] === 'string';
+  if (!isSwagger2 && typeof doc['openapi'] !== 'string') throw new Error('not an OpenAPI 3.x or Swagger 2.0 document (no "openapi" or "swagger" field)');
+  const deref = resolveRefs(doc);
+  const basePath = isSwagger2 && typeof doc['basePath'] === 'string' ? (doc['basePath'] as string).replace(/\/$/, '') : serverBasePath(doc);
+  const globalSecurity = doc['security'] as unknown[] | undefined;
+  const routes: Route[] = [];
+  const paths = (doc['paths'] ?? {}) as Json;
+  for (const [rawPath, item] of Object.entries(paths)) {
+    if (!item || typeof item !== 'object') continue;
+    const pathItem = deref(item) as Json;
+    const shared = (pathItem['parameters'] as Json[] | undefined) ?? [];
+    for (const [m, opRaw] of Object.entries(pathItem)) {
+      const method = m.toUpperCase();
+      if (!(HTTP_METHODS as readonly string[]).includes(method) || !opRaw || typeof opRaw !== 'object') continue;
+      const op = opRaw as Json;
+      const params: RouteParam[] = [];
+      let requestSchema: unknown;
+      for (const p of [...shared, ...((op['parameters'] as Json[] | undefined) ?? [])]) {
+        if (!p || typeof p !== 'object' || typeof p['name'] !== 'string') continue;
+        if (p['in'] === 'body') {
+          requestSchema = p['schema'];
+          continue;
+        }
+        if (p['in'] === 'path' || p['in'] === 'query' || p['in'] === 'header' || p['in'] === 'cookie') {
+          const existing = params.findIndex((x) => x.name === p['name'] && x.in === p['in']);
+          const param: RouteParam = { name: p['name'] as string, in: p['in'], required: p['required'] === true || p['in'] === 'path', schema: p['schema'] ?? (p['type'] ? { type: p['type'] } : undefined) };
+          if (existing >= 0) params[existing] = param;
+          else params.push(param);
+        }
+      }
+      const body = op['requestBody'] as Json | undefined;
+      if (body && typeof body === 'object') {
+        const content = (body['content'] ?? {}) as Json;
+        const media = (content['application/json'] ?? Object.values(content)[0]) as Json | undefined;
+        requestSchema = media?.['schema'];
+      }
+      const security = (op['security'] as unknown[] | undefined) ?? globalSecurity;
+      const xRoles = op['x-roles'] ?? pathItem['x-roles'];
+      const scopes = (security ?? []).flatMap((req) => Object.values((req ?? {}) as Record<string, string[]>).flat());
+      const roles = Array.isArray(xRoles) ? xRoles.map(String) : scopes.some((s) => /admin/i.test(s)) ? ['admin'] : undefined;
+      const path = `${basePath}${rawPath}`;
+      for (const pp of pathParams(path)) if (!params.some((p) => p.in === 'path' && p.name === pp.name)) params.push(pp);
+      routes.push({
+        method: method as HttpMethod,
+        path,
+        source: 'openapi',
+        ...(security !== undefined ? { auth: security.length > 0 && !security.every((s) => s && typeof s === 'object' && Object.keys(s).length === 0) } : {}),
+        ...(roles ? { roles } : {}),
+        params,
+        ...(requestSchema !== undefined ? { requestSchema } : {}),
+        ...(typeof op['operationId'] === 'string' ? { operationId: op['operationId'] } : {}),
+        ...(Array.isArray(op['tags']) ? { tags: op['tags'].map(String) } : {}),
+      });
+    }
+  }
+  return routes;
+}
+
+function serverBasePath(doc: Json): string {
+  const servers = doc['servers'] as Json[] | undefined;
+  const url = servers?.[0]?.['url'];
+  if (typeof url !== 'string') return '';
+  try {
+    return new URL(url, 'http://placeholder').pathname.replace(/\/$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** Config routes override or extend what the document says (roles, auth). */
+export function mergeRoutes(base: Route[], extra: Route[]): Route[] {
+  const out = [...base];
+  for (const r of extra) {
+    const i = out.findIndex((x) => x.method === r.method && x.path === r.path);
+    if (i >= 0) out[i] = { ...out[i]!, ...Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== undefined && k !== 'source' && k !== 'params')) } as Route;
+    else out.push(r);
+  }
+  return out;
+}
+
+export function routesFromConfig(config: Config): Route[] {
+  return config.api.routes.map((r) => {
+    const parsed = typeof r === 'string' ? parseRouteString(r)! : { method: r.method.toUpperCase() as HttpMethod, path: r.path };
+    const route: Route = { ...parsed, source: 'config', params: pathParams(parsed.path) };
+    if (typeof r !== 'string') {
+      if (r.roles) route.roles = r.roles;
+      if (r.auth !== undefined) route.auth = r.auth;
+      if (r.tags) route.tags = r.tags;
+    }
+    return route;
+  });
+}
+
+/** Reads the OpenAPI document named in the config: a file (relative to the config) or a URL/path on the target. */
+export async function loadOpenApi(ctx: GatherContext, ref: string): Promise<Json> {
+  let text: string;
+  const isUrl = /^https?:\/\//i.test(ref) || (ref.startsWith('/') && ctx.target.baseUrl !== undefined && !(await fileExists(ref)));
+  if (isUrl) {
+    const url = new URL(ref, ctx.target.baseUrl);
+    const ex = await ctx.http.request({ url, followRedirects: 3, headers: { accept: 'application/json, application/yaml;q=0.9' } });
+    if (!ex.response) throw new Error(`api.openapi ${url.href}: no response (${ex.error?.code})`);
+    if (ex.response.status !== 200) throw new Error(`api.openapi ${url.href}: HTTP ${ex.response.status}`);
+    text = ex.response.text();
+  } else {
+    const file = isAbsolute(ref) ? ref : resolve(ctx.configDir, ref);
+    text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`api.openapi ${file}: ${err.code === 'ENOENT' ? 'file not found' : err.message}`);
+    });
+  }
+  try {
+    const doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+    if (!doc || typeof doc !== 'object') throw new Error('not a JSON or YAML object');
+    return doc as Json;
+  } catch (err) {
+    throw new Error(`api.openapi ${ref}: cannot parse (${(err as Error).message})`);
+  }
+}
+
+async function fileExists(p: string): Promise<boolean> {
+  return readFile(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
+  id: 'surface/api',
+  async gather(ctx) {
+    const sources: string[] = [];
+    const warnings: string[] = [];
+    let routes: Route[] = [];
+    if (ctx.config.api.openapi) {
+      try {
+        routes = routesFromOpenApi(await loadOpenApi(ctx, ctx.config.api.openapi));
+        sources.push(`OpenAPI ${ctx.config.api.openapi} (${routes.length} operations)`);
+      } catch (err) {
+        if ((err as Error).name === 'BudgetExhausted' || (err as Error).name === 'RunAborted') throw err;
+        warnings.push((err as Error).message);
+      }
+    }
+    const fromConfig = routesFromConfig(ctx.config);
+    if (fromConfig.length) sources.push(`config api.routes (${fromConfig.length})`);
+    routes = mergeRoutes(routes, fromConfig).filter((r) => !isExcluded(r, ctx.config.api.exclude));
+    if (routes.length === 0 && warnings.length === 0) throw new NotApplicable('no API surface: set api.openapi or api.routes in launchready.yml');
+    return { routes, sources, warnings };
+  },
+});
