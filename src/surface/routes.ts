@@ -209,7 +209,7 @@ export async function loadOpenApi(ctx: GatherContext, ref: string): Promise<Json
     if (!doc || typeof doc !== 'object') throw new Error('not a JSON or YAML object');
     return doc as Json;
   } catch (err) {
-    throw new Error(`api.openapi ${ref}: cannot parse (${(err as Error).message})`);
+    throw new Error(`api.openapi ${ref}: cannot parse (${(err as Error).message})`, { cause: err });
   }
 }
 

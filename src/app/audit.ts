@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { allChecks } from '../checks/index.js';
+import { ConfigError, loadConfigFile } from '../config/load.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
+import type { Check } from '../engine/check.js';
+import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
+import { runChecks } from '../engine/runner.js';
+import { AREAS, type Area } from '../model/area.js';
+import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
+import type { FailOn } from '../model/severity.js';
+import { HttpClient, type HostResolver } from '../net/http.js';
+import { isLoopbackAddress } from '../net/loopback-guard.js';
+import { parseConnectTo, parseResolve, type ConnectOverride } from '../net/overrides.js';
+import { TOOL } from './tool.js';
+
+/** A problem with what the user typed (a flag, a URL): exit 2 with this message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface AuditOptions {
+  url?: string;
+  configPath?: string;
+  only?: Area[];
+  skip?: Area[];
+  failOn: FailOn;
+  maxRequests?: number;
+  maxRate?: number;
+  timeoutMs?: number;
+  allowWrites?: boolean;
+  resolve?: string[];
+  connectTo?: string[];
+  dnsServers?: Array<{ host: string; port: number }>;
+  resolver?: HostResolver;
+  caFile?: string;
+  seed?: number;
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  /** Replaces the registry (tests of the engine). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  checks?: Check<any>[];
+  checkDeadlineMs?: number;
+  runDeadlineMs?: number;
+}
+
+export function parseAreaList(flag: string, value: string): Area[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of list) if (!(AREAS as readonly string[]).includes(a)) throw new UsageError(`${flag}: unknown area "${a}"; areas are ${AREAS.join(', ')}`);
+  return list as Area[];
+}
+
+export function isDevelopmentHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || (isIP(h) !== 0 && isLoopbackAddress(h));
+}
+
+export function parseOverrides(resolve: string[] = [], connectTo: string[] = []): ConnectOverride[] {
+  try {
+    return [...resolve.map(parseResolve), ...connectTo.map(parseConnectTo)];
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export interface PreparedRun {
+  config: Config;
+  configDir: string;
+  target: TargetInfo;
+  targetLabel: string;
+}
+
+export function prepare(opts: Pick<AuditOptions, 'url' | 'configPath' | 'env'>): PreparedRun {
+  const loaded = opts.configPath ? loadConfigFile(opts.configPath, opts.env) : { config: ConfigSchema.parse({}), dir: process.cwd() };
+  const raw = opts.url ?? loaded.config.target;
+  let baseUrl: URL | undefined;
+  if (raw !== undefined) {
+    try {
+      baseUrl = new URL(raw);
+    } catch {
+      throw new UsageError(`URL ${JSON.stringify(raw)} is not a valid URL (expected e.g. https://app.example.com)`);
+    }
+    if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw new UsageError(`URL ${raw}: only http:// and https:// targets can be audited`);
+  }
+  if (!baseUrl && !loaded.config.repo && loaded.config.domains.length === 0)
+    throw new UsageError('nothing to audit: give a URL (launchready audit https://app.example.com) or a config with target:, domains: or repo:');
+  const isDevelopment = baseUrl !== undefined && isDevelopmentHost(baseUrl.hostname) && loaded.config.domains.length === 0;
+  return {
+    config: loaded.config,
+    configDir: loaded.dir,
+    target: { ...(baseUrl ? { baseUrl } : {}), isDevelopment },
+    targetLabel: baseUrl?.href ?? loaded.config.domains[0] ?? loaded.config.repo ?? '',
+  };
+}
+
+/** Areas the config explicitly asks for: when they end up untested the run is incomplete. */
+export function askedAreas(config: Config): Map<Area, string> {
+  const asked = new Map<Area, string>();
+  if (config.mail) asked.set('email', 'mail: is configured');
+  if (config.domains.length) asked.set('domain-tls', 'domains: are configured');
+  if (Object.keys(config.identities).length >= 2) asked.set('authorization', 'two or more identities are configured');
+  if (config.load) asked.set('performance', 'load: is configured');
+  if (config.webhooks.length) asked.set('deployment', 'webhooks: are configured');
+  if (config.repo) asked.set('secrets', 'repo: is configured');
+  return asked;
+}
+
+export async function runAudit(opts: AuditOptions): Promise<Report> {
+  const startedAt = new Date();
+  const prepared = prepare(opts);
+  const { config } = prepared;
+  const overrides = parseOverrides(opts.resolve, opts.connectTo);
+  let ca: string | undefined;
+  if (opts.caFile) {
+    try {
+      ca = readFileSync(opts.caFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--ca ${opts.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    }
+  }
+  const http = new HttpClient({
+    maxRequests: opts.maxRequests ?? config.budget.maxRequests,
+    rate: opts.maxRate ?? config.budget.rate,
+    timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs,
+    maxBodyBytes: config.budget.maxBodyBytes,
+    overrides,
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(ca ? { ca } : {}),
+    scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [],
+    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  const skip = new Set(opts.skip ?? []);
+  const selected = (opts.checks ?? allChecks).filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
+  const runOptions: RunOptions = {
+    allowWrites: opts.allowWrites ?? false,
+    seed: opts.seed ?? 1,
+    overrides,
+    ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
+    ...(ca ? { ca } : {}),
+  };
+  try {
+    const result = await runChecks({
+      checks: selected,
+      config,
+      configDir: prepared.configDir,
+      target: prepared.target,
+      http,
+      options: runOptions,
+      env: opts.env,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      checkDeadlineMs: opts.checkDeadlineMs ?? Math.min(90_000, config.budget.deadlineMs),
+      runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      now: startedAt,
+    });
+    const incomplete = [...result.incomplete];
+    const areasRun = new Set(selected.map((c) => c.meta.area));
+    for (const [area, why] of askedAreas(config)) {
+      if (skip.has(area) || (only && !only.has(area))) continue;
+      const tested = result.findings.some((f) => f.area === area && f.status !== 'skip');
+      if (!areasRun.has(area)) incomplete.push(`${area}: asked for (${why}) but launchready has no check for it yet`);
+      else if (!tested) {
+        const reasons = [...new Set(result.findings.filter((f) => f.area === area && f.reason).map((f) => f.reason!))];
+        incomplete.push(`${area}: asked for (${why}) but could not be tested${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
+      }
+    }
+    const findings = result.findings;
+    return {
+      tool: TOOL,
+      target: prepared.targetLabel,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      verdict: verdictOf(findings, opts.failOn, incomplete),
+      incomplete,
+      score: scoreOf(findings),
+      scorecard: scorecardOf(findings),
+      findings,
+      blockers: blockersOf(findings),
+      accessMatrix: result.contributions.accessMatrix ?? [],
+      latency: result.contributions.latency ?? {},
+      stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
+      ...(result.contributions.facts && Object.keys(result.contributions.facts).length ? { facts: result.contributions.facts } : {}),
+    };
+  } finally {
+    await http.close();
+  }
+}
+
+export { ConfigError };

@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import { parseAreaList, runAudit } from '../../app/audit.js';
+import type { Format } from '../../report/index.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber } from '../shared.js';
+import { terminalProgress } from '../progress.js';
+
+interface AuditFlags {
+  config?: string;
+  only?: string;
+  skip?: string;
+  format: Format;
+  out?: string;
+  failOn: string;
+  baseline?: string;
+  resolve?: string[];
+  connectTo?: string[];
+  dns?: string;
+  ca?: string;
+  maxRequests?: number;
+  maxRate?: number;
+  timeout?: number;
+  allowWrites?: boolean;
+  verbose?: boolean;
+}
+
+export function auditCommand(): Command {
+  return new Command('audit')
+    .description('Probe the running app (and its config, domains, repo) and judge the launch checklist')
+    .argument('[url]', 'base URL of the app; overrides target: in the config')
+    .option('-c, --config <file>', 'launchready.yml with identities, API surface, domains, thresholds')
+    .option('--only <areas>', 'comma-separated areas to run (e.g. authorization,session)')
+    .option('--skip <areas>', 'comma-separated areas to leave out')
+    .addOption(formatOption())
+    .option('-o, --out <file>', 'write the report to a file instead of stdout')
+    .addOption(failOnOption())
+    .option('--resolve <host:port:address>', "connect to ADDRESS for HOST:PORT, keeping the port (curl's meaning); repeatable", collect)
+    .option('--connect-to <host:port:host2:port2>', 'connect to HOST2:PORT2 for HOST:PORT (curl); repeatable', collect)
+    .option('--ca <file>', 'extra CA certificates (PEM) to trust')
+    .option('--max-requests <n>', 'request budget for the whole run (default 3000)', positiveInt('--max-requests'))
+    .option('--max-rate <n>', 'requests per second across the run (default 50)', positiveNumber('--max-rate'))
+    .option('--timeout <ms>', 'deadline per request in ms (default 10000)', positiveInt('--timeout'))
+    .option('--allow-writes', 'allow writes to objects launchready did not create (off by default)')
+    .option('-v, --verbose', 'list every finding in the text report')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 incomplete.
+Areas: authentication authorization session secrets input-validation rate-limiting cors-csrf
+       logging domain-tls edge email performance monitoring deployment
+
+Examples:
+  launchready audit https://app.example.com
+  launchready audit --config launchready.yml --format json --out report.json
+  launchready audit https://app.example.com --resolve app.example.com:443:203.0.113.7 --only domain-tls,edge`,
+    )
+    .action(async (url: string | undefined, flags: AuditFlags) => {
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\nInterrupted: finishing with a partial report (Ctrl-C again to quit now)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const progress = flags.format === 'json' ? undefined : terminalProgress(process.stderr, flags.maxRequests ?? 3000);
+      try {
+        const report = await runAudit({
+          ...(url ? { url } : {}),
+          ...(flags.config ? { configPath: flags.config } : {}),
+          ...(flags.only ? { only: parseAreaList('--only', flags.only) } : {}),
+          ...(flags.skip ? { skip: parseAreaList('--skip', flags.skip) } : {}),
+          failOn: failOnValue(flags.failOn),
+          ...(flags.maxRequests ? { maxRequests: flags.maxRequests } : {}),
+          ...(flags.maxRate ? { maxRate: flags.maxRate } : {}),
+          ...(flags.timeout ? { timeoutMs: flags.timeout } : {}),
+          allowWrites: flags.allowWrites ?? false,
+          resolve: flags.resolve ?? [],
+          connectTo: flags.connectTo ?? [],
+          ...(flags.ca ? { caFile: flags.ca } : {}),
+          env: process.env,
+          signal: controller.signal,
+          ...(progress ? { progress } : {}),
+        });
+        progress?.done();
+        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+      } finally {
+        progress?.done();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
