@@ -1,0 +1,238 @@
+import { END, START, assignedTo, ok, type RuleTable } from './helpers.js';
+import { hasValidBase62Checksum } from '../validators.js';
+import type { Validation } from '../types.js';
+
+/** A checksum mismatch keeps the finding (recall first) but says it may be made up, one severity lower. */
+function checksummed(prefixLength: number) {
+  return (token: string): Validation =>
+    hasValidBase62Checksum(token, prefixLength)
+      ? ok(['CRC32 checksum valid: a real token format, not a made-up string'])
+      : ok(['CRC32 checksum does not match: possibly a fake or truncated token'], { severity: 'medium' });
+}
+
+/** Source hosting, CI and package registries. */
+export const vcsRules: RuleTable = [
+  {
+    id: 'github-pat-classic',
+    title: 'GitHub personal access token (classic)',
+    keywords: ['ghp_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>ghp_[A-Za-z0-9]{36})${END}`),
+    validate: checksummed(4),
+    severity: 'critical',
+    examples: { truePositives: ['GITHUB_TOKEN=ghp_{{gh}}', 'token: ghp_{{ghbad}}'], trueNegatives: ['ghp_{{a62:20}}', 'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'] },
+  },
+  {
+    id: 'github-pat-fine-grained',
+    title: 'GitHub fine-grained personal access token',
+    keywords: ['github_pat_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})${END}`),
+    severity: 'critical',
+    examples: { truePositives: ['GH_TOKEN=github_pat_{{a62:22}}_{{a62:59}}'], trueNegatives: ['github_pat_{{a62:22}}'] },
+  },
+  {
+    id: 'github-oauth-token',
+    title: 'GitHub OAuth access token',
+    keywords: ['gho_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>gho_[A-Za-z0-9]{36})${END}`),
+    validate: checksummed(4),
+    severity: 'critical',
+    examples: { truePositives: ['gho_{{gh}}'], trueNegatives: ['gho_{{a62:12}}'] },
+  },
+  {
+    id: 'github-app-token',
+    title: 'GitHub App user-to-server or installation token',
+    keywords: ['ghu_', 'ghs_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>gh[us]_[A-Za-z0-9]{36})${END}`),
+    validate: checksummed(4),
+    severity: 'high',
+    examples: { truePositives: ['ghs_{{gh}}', 'ghu_{{gh}}'], trueNegatives: ['ghs_{{a62:10}}'] },
+  },
+  {
+    id: 'github-refresh-token',
+    title: 'GitHub refresh token',
+    keywords: ['ghr_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>ghr_[A-Za-z0-9]{36,76})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['ghr_{{a62:76}}'], trueNegatives: ['ghr_{{a62:10}}'] },
+  },
+  {
+    id: 'github-app-client-secret',
+    title: 'GitHub OAuth/App client secret',
+    keywords: ['github'],
+    pattern: assignedTo(String.raw`github`, String.raw`[a-f0-9]{40}`, String.raw`[\w.-]{0,20}?(?:client[_-]?)?secret`),
+    priority: 1,
+    severity: 'high',
+    examples: { truePositives: ['GITHUB_CLIENT_SECRET={{hex:40}}'], trueNegatives: ['GITHUB_SHA={{hex:40}}', 'GITHUB_CLIENT_SECRET=${{ secrets.GH }}'] },
+  },
+  {
+    id: 'gitlab-token',
+    title: 'GitLab token',
+    keywords: ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glft-', 'glsoat-', 'glcbt-', 'glimt-', 'gloas-', 'glagent-', 'gr1348941', 'glffct-'],
+    pattern: new RegExp(
+      String.raw`${START}(?<secret>(?:glpat|gldt|glrt|glsoat|glcbt|glimt|gloas|glffct|glft)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9]{2}\.[a-z0-9]{9})?|glptt-[a-f0-9]{40}|GR1348941[A-Za-z0-9_-]{20}|glagent-[A-Za-z0-9_-]{50})${END}`,
+    ),
+    validate: (token) => {
+      const kind = token.startsWith('glrt-') || token.startsWith('GR1348941') ? 'runner token' : token.startsWith('gldt-') ? 'deploy token' : token.startsWith('glptt-') ? 'pipeline trigger token' : 'access token';
+      return ok([kind]);
+    },
+    severity: 'high',
+    examples: {
+      truePositives: ['GITLAB_TOKEN=glpat-{{b64u:20}}', 'runner: glrt-{{b64u:20}}', 'gldt-{{b64u:20}}', 'glptt-{{hex:40}}', 'GR1348941{{b64u:20}}'],
+      trueNegatives: ['glpat-{{b64u:8}}', 'glpat-xxxxxxxxxxxxxxxxxxxx'],
+    },
+  },
+  {
+    id: 'bitbucket-app-password',
+    title: 'Bitbucket app password / access token',
+    keywords: ['atbb', 'atctt3'],
+    pattern: new RegExp(String.raw`${START}(?<secret>ATBB[A-Za-z0-9_=.-]{32}|ATCTT3xFfGN0[A-Za-z0-9_=-]{170,})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['BITBUCKET_APP_PASSWORD=ATBB{{a62:32}}'], trueNegatives: ['ATBB{{a62:10}}'] },
+  },
+  {
+    id: 'atlassian-api-token',
+    title: 'Atlassian (Jira/Confluence) API token',
+    keywords: ['atatt3', 'jira', 'confluence', 'atlassian'],
+    pattern: new RegExp(
+      String.raw`${START}(?<secret>ATATT3[A-Za-z0-9_\-=]{186})${END}|(?:jira|confluence|atlassian)[\w.-]{0,20}?(?:api[_-]?)?token["']?\s{0,3}(?:=|:)\s{0,3}["']?(?<secret2>[A-Za-z0-9]{24})${END}`,
+      'i',
+    ),
+    entropy: 3.5,
+    severity: 'high',
+    examples: { truePositives: ['JIRA_API_TOKEN=ATATT3{{b64u:186}}', 'JIRA_API_TOKEN={{a62:24}}'], trueNegatives: ['JIRA_URL=https://acme.atlassian.net'] },
+  },
+  {
+    id: 'npm-access-token',
+    title: 'npm access token',
+    keywords: ['npm_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>npm_[A-Za-z0-9]{36})${END}`),
+    validate: checksummed(4),
+    severity: 'critical',
+    examples: { truePositives: ['//registry.npmjs.org/:_authToken=npm_{{gh}}', 'NPM_TOKEN=npm_{{ghbad}}'], trueNegatives: ['npm_{{a62:10}}', 'npm_config_cache'] },
+  },
+  {
+    id: 'npmrc-auth',
+    title: 'Registry credential in .npmrc / .yarnrc',
+    keywords: ['_authtoken', '_auth', '_password', 'npmauthtoken'],
+    pattern: /(?:_authToken|_auth|_password|npmAuthToken)["']?\s*[=:]\s*["']?(?<secret>[A-Za-z0-9+/=_.-]{16,})(?![A-Za-z0-9+/=_.-])/,
+    entropy: 3.2,
+    priority: 1,
+    severity: 'high',
+    examples: { truePositives: ['//npm.pkg.github.com/:_authToken={{a62:40}}', '_auth={{b64:32}}'], trueNegatives: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}'] },
+  },
+  {
+    id: 'pypi-token',
+    title: 'PyPI upload token',
+    keywords: ['pypi-ageichlwas5vcmc'],
+    pattern: new RegExp(String.raw`${START}(?<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})${END}`),
+    severity: 'critical',
+    examples: { truePositives: ['password = pypi-AgEIcHlwaS5vcmc{{b64u:120}}'], trueNegatives: ['pypi-AgEIcHlwaS5vcmc{{b64u:10}}'] },
+  },
+  {
+    id: 'rubygems-api-key',
+    title: 'RubyGems API key',
+    keywords: ['rubygems_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>rubygems_[a-f0-9]{48})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['rubygems_{{hex:48}}'], trueNegatives: ['rubygems_{{hex:8}}'] },
+  },
+  {
+    id: 'nuget-api-key',
+    title: 'NuGet API key',
+    keywords: ['oy2'],
+    pattern: new RegExp(String.raw`${START}(?<secret>oy2[a-z0-9]{43})${END}`),
+    entropy: 3.5,
+    severity: 'high',
+    examples: { truePositives: ['NUGET_API_KEY=oy2{{lower:43}}'], trueNegatives: ['oy2{{lower:8}}'] },
+  },
+  {
+    id: 'docker-hub-pat',
+    title: 'Docker Hub personal access token',
+    keywords: ['dckr_pat_', 'dckr_oat_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['DOCKER_PASSWORD=dckr_pat_{{b64u:27}}'], trueNegatives: ['dckr_pat_{{b64u:5}}'] },
+  },
+  {
+    id: 'docker-config-auth',
+    title: 'Registry credential in Docker config.json',
+    keywords: ['"auth"'],
+    pattern: /"auths"[\s\S]{0,500}?"auth"\s*:\s*"(?<secret>[A-Za-z0-9+/]{12,}={0,2})"/,
+    validate: (secret) => (Buffer.from(secret, 'base64').toString('latin1').includes(':') ? ok(['base64 user:password']) : { valid: false, reason: 'not user:password' }),
+    severity: 'high',
+    examples: { truePositives: [(s) => `{"auths": {"ghcr.io": {"auth": "${Buffer.from(`deploy:${s('{{a62:24}}')}`).toString('base64')}"}}}`], trueNegatives: ['{"auths": {"ghcr.io": {"auth": ""}}}'] },
+  },
+  {
+    id: 'jfrog-api-key',
+    title: 'JFrog Artifactory API key or identity token',
+    keywords: ['akcp', 'cmvmd'],
+    pattern: new RegExp(String.raw`${START}(?<secret>AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['ARTIFACTORY_API_KEY=AKCp{{a62:69}}', 'cmVmd{{a62:59}}'], trueNegatives: ['AKCp{{a62:20}}'] },
+  },
+  {
+    id: 'circleci-token',
+    title: 'CircleCI personal API token',
+    keywords: ['ccipat_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['CIRCLE_TOKEN=CCIPAT_{{a62:22}}_{{hex:40}}'], trueNegatives: ['CCIPAT_{{a62:5}}'] },
+  },
+  {
+    id: 'buildkite-token',
+    title: 'Buildkite API access token',
+    keywords: ['bkua_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>bkua_[a-f0-9]{40})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['bkua_{{hex:40}}'], trueNegatives: ['bkua_{{hex:10}}'] },
+  },
+  {
+    id: 'sourcegraph-token',
+    title: 'Sourcegraph access token',
+    keywords: ['sgp_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['sgp_{{hex:16}}_{{hex:40}}'], trueNegatives: ['sgp_{{hex:10}}'] },
+  },
+  {
+    id: 'terraform-cloud-token',
+    title: 'Terraform Cloud / Enterprise API token',
+    keywords: ['atlasv1'],
+    pattern: new RegExp(String.raw`${START}(?<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['token = "{{a62:14}}.atlasv1.{{b64u:67}}"'], trueNegatives: ['{{a62:14}}.atlasv1.short'] },
+  },
+  {
+    id: 'pulumi-token',
+    title: 'Pulumi access token',
+    keywords: ['pul-'],
+    pattern: new RegExp(String.raw`${START}(?<secret>pul-[a-f0-9]{40})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['PULUMI_ACCESS_TOKEN=pul-{{hex:40}}'], trueNegatives: ['pul-{{hex:8}}'] },
+  },
+  {
+    id: 'snyk-token',
+    title: 'Snyk API token',
+    keywords: ['snyk'],
+    pattern: assignedTo('snyk', String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, String.raw`[\w.-]{0,20}?(?:token|key|auth)`),
+    priority: 1,
+    severity: 'high',
+    examples: { truePositives: ['SNYK_TOKEN={{hex:8}}-{{hex:4}}-4{{hex:3}}-8{{hex:3}}-{{hex:12}}'], trueNegatives: ['SNYK_ORG={{hex:8}}-{{hex:4}}-4{{hex:3}}-8{{hex:3}}-{{hex:12}}'] },
+  },
+  {
+    id: 'postman-api-key',
+    title: 'Postman API key',
+    keywords: ['pmak-'],
+    pattern: new RegExp(String.raw`${START}(?<secret>PMAK-[a-f0-9]{24}-[a-f0-9]{34})${END}`),
+    severity: 'high',
+    examples: { truePositives: ['PMAK-{{hex:24}}-{{hex:34}}'], trueNegatives: ['PMAK-{{hex:4}}'] },
+  },
+  {
+    id: 'figma-token',
+    title: 'Figma personal access token',
+    keywords: ['figd_'],
+    pattern: new RegExp(String.raw`${START}(?<secret>figd_[A-Za-z0-9_-]{40})${END}`),
+    severity: 'medium',
+    examples: { truePositives: ['FIGMA_TOKEN=figd_{{b64u:40}}'], trueNegatives: ['figd_{{b64u:4}}'] },
+  },
+];
