@@ -71,3 +71,16 @@ export function formatDuration(ms: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+// eslint-disable-next-line no-control-regex -- finding text comes from servers; these characters must not reach a report
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Text without C0 control characters (tab, newline and CR kept): ANSI escapes and NULs never reach a report. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL_CHARS, '');
+}
+
+/** The same characters, shown as `\x1b` so the evidence still says they were there. */
+export function showControl(text: string): string {
+  return text.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,13 +1,16 @@
-/** Text for HTML element content and quoted attribute values: nothing a server sent can become markup. */
+import { showControl } from '../describe.js';
+
+/**
+ * Text for HTML element content and quoted attribute values: nothing a server sent can become markup.
+ * C0 control characters are not allowed in HTML text: they are shown as `\x1b`, never emitted.
+ */
 export function esc(value: unknown): string {
-  return String(value ?? '')
+  return showControl(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    // C0 controls (except tab/newline/CR) and DEL are not allowed in HTML text: show them, don't emit them.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    .replace(/'/g, '&#39;');
 }
 
 /** An id attribute value derived from arbitrary text. */
