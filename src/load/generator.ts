@@ -1,0 +1,449 @@
+import { Pool, type Dispatcher } from 'undici';
+import { guardedConnector, type HostResolver } from '../net/http.js';
+import { LoopbackViolation } from '../net/loopback-guard.js';
+import type { ConnectOverride } from '../net/overrides.js';
+import type { LatencySummary } from '../model/report.js';
+import { LatencyRecorder, round } from './histogram.js';
+import { WeightedMix } from './mix.js';
+import { ServerTimingRecorder, type ServerTimingSummary } from './server-timing.js';
+
+/**
+ * The load generator. Two models:
+ *
+ * - **open** (`rate`): requests arrive on a fixed schedule whatever the server does, and each
+ *   latency is measured from the request's *intended* send time. When the server (or the client's
+ *   connection pool) stalls, the requests that should have gone out meanwhile are charged for the
+ *   wait, so a stall shows in p99 — coordinated omission is corrected by construction, not by a
+ *   statistical fix-up afterwards.
+ * - **closed** (`concurrency`): N users each send, wait for the answer, and send again. This is what
+ *   wrk and autocannon do; it measures service time but hides stalls (a stalled server also stops
+ *   the clients, so few slow samples are taken). Useful for throughput and for comparison.
+ *
+ * Every run stops by itself: after warm-up + duration, or after `maxRequests`, or on abort; then
+ * in-flight requests get `timeoutMs` to finish before the pools are destroyed.
+ */
+
+/** Without the ownership flag launchready never sends more than this many requests per second. */
+export const CONSERVATIVE_MAX_RATE = 50;
+/** The flag that lifts the ceiling: the user says they own (or may load-test) the target. */
+export const OWNERSHIP_FLAG = '--i-own-this-target';
+
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+export interface LoadAction {
+  /** The row in the latency table, e.g. `GET /api/invoices`. Actions with one name share a row. */
+  name: string;
+  method: string;
+  url: URL;
+  /** Credentials of the identity making the request, and anything else it sends. */
+  headers?: Record<string, string>;
+  /** Share of the mix (default 1). */
+  weight?: number;
+  /** Which identity it runs as (shown in the report). */
+  identity?: string;
+}
+
+export interface LoadPlan {
+  actions: LoadAction[];
+  /** Open model: arrivals per second. Give exactly one of rate and concurrency. */
+  rate?: number;
+  /** Closed model: concurrent users, each with its own connection. */
+  concurrency?: number;
+  /** Measured phase, ms. */
+  durationMs: number;
+  /** Unmeasured phase before it (connections opened, caches and JIT warm), ms. */
+  warmupMs?: number;
+  /** Hard cap on requests sent, warm-up included. */
+  maxRequests?: number;
+  /** Per-request deadline (headers and body each), and the grace period at the end, ms. */
+  timeoutMs?: number;
+  /** Open model: connections per origin (default grows with the rate). */
+  connections?: number;
+  /** Lifts CONSERVATIVE_MAX_RATE. */
+  ownsTarget?: boolean;
+  /** Allows methods other than GET and HEAD. */
+  allowWrites?: boolean;
+  overrides?: ConnectOverride[];
+  resolver?: HostResolver;
+  ca?: string;
+  signal?: AbortSignal;
+  /** Called about once a second with the running totals. */
+  onProgress?: (p: { elapsedMs: number; sent: number; completed: number; errors: number; phase: 'warmup' | 'measure' | 'drain' }) => void;
+}
+
+export interface RouteResult {
+  name: string;
+  method: string;
+  identities: string[];
+  latency: LatencySummary;
+  meanMs: number;
+  statusCounts: Record<string, number>;
+  /** A few distinct error messages (transport errors and HTTP status lines). */
+  errorSamples: string[];
+  serverTiming?: Record<string, ServerTimingSummary>;
+}
+
+export interface LoadResult {
+  model: 'open' | 'closed';
+  rate?: number;
+  concurrency?: number;
+  connections: number;
+  startedAt: string;
+  warmupMs: number;
+  /** Length of the measured window actually run, ms. */
+  measuredMs: number;
+  /** Requests sent in total (warm-up included) and completed in the measured window. */
+  sent: number;
+  measured: number;
+  errors: number;
+  /** Measured completions per second. */
+  throughput: number;
+  bytes: number;
+  overall: LatencySummary & { meanMs: number };
+  routes: Record<string, RouteResult>;
+  /** Open model: how late the generator itself sent requests (its own health), ms. */
+  sendLag?: { p50: number; p99: number; max: number };
+  stoppedBy: 'duration' | 'max-requests' | 'aborted';
+  /** Why a number should be read with care (few samples, generator lag, cut-off requests). */
+  notes: string[];
+}
+
+export class LoadPlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadPlanError';
+  }
+}
+
+/** Rejects plans that would be unsafe or meaningless; the messages name the flag or key to change. */
+export function validatePlan(plan: LoadPlan): void {
+  if (plan.actions.length === 0) throw new LoadPlanError('no actions to load: name some with load.actions (e.g. "GET /api/invoices") or --action');
+  const hasRate = plan.rate !== undefined;
+  const hasConc = plan.concurrency !== undefined;
+  if (hasRate === hasConc) throw new LoadPlanError('give exactly one of a rate (--rate, open model) or a concurrency (--concurrency, closed model)');
+  if (hasRate && !(plan.rate! > 0 && Number.isFinite(plan.rate!))) throw new LoadPlanError('the rate must be a number of requests per second above 0');
+  if (hasConc && !(Number.isInteger(plan.concurrency!) && plan.concurrency! > 0)) throw new LoadPlanError('the concurrency must be a whole number of users above 0');
+  if (!(plan.durationMs > 0)) throw new LoadPlanError('the duration must be above 0');
+  if (hasRate && plan.rate! > CONSERVATIVE_MAX_RATE && !plan.ownsTarget)
+    throw new LoadPlanError(
+      `a rate of ${plan.rate} requests/s is above the conservative limit of ${CONSERVATIVE_MAX_RATE}/s: pass ${OWNERSHIP_FLAG} to confirm you own this target (or are allowed to load-test it)`,
+    );
+  if (hasConc && plan.concurrency! > 1000) throw new LoadPlanError('more than 1000 concurrent users is not supported');
+  if (!plan.allowWrites) {
+    const write = plan.actions.find((a) => !SAFE_METHODS.has(a.method.toUpperCase()));
+    if (write) throw new LoadPlanError(`${write.name} is a write: load runs only GET and HEAD unless you pass --allow-writes`);
+  }
+  for (const a of plan.actions) {
+    if (a.url.protocol !== 'http:' && a.url.protocol !== 'https:') throw new LoadPlanError(`${a.name}: only http(s) URLs can be loaded`);
+    if (a.weight !== undefined && !(a.weight > 0)) throw new LoadPlanError(`${a.name}: weight must be above 0`);
+  }
+}
+
+/** Connection errors: the request never reached the server, so it has no latency to record. */
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+interface RouteState {
+  name: string;
+  method: string;
+  identities: Set<string>;
+  rec: LatencyRecorder;
+  statusCounts: Record<string, number>;
+  errorSamples: Set<string>;
+  serverTiming: ServerTimingRecorder;
+}
+
+interface Prepared {
+  action: LoadAction;
+  pool: Pool;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string>;
+  route: RouteState;
+}
+
+class CutOff extends Error {
+  constructor() {
+    super('still in flight when the run ended (counted as an error at its elapsed time)');
+    this.name = 'CutOff';
+  }
+}
+
+export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
+  validatePlan(plan);
+  const model: 'open' | 'closed' = plan.rate !== undefined ? 'open' : 'closed';
+  const timeoutMs = plan.timeoutMs ?? 10_000;
+  const warmupMs = plan.warmupMs ?? 0;
+  const maxRequests = plan.maxRequests ?? Number.POSITIVE_INFINITY;
+  const connections = model === 'closed' ? plan.concurrency! : (plan.connections ?? Math.min(256, Math.max(8, Math.ceil(plan.rate! / 10))));
+  const notes: string[] = [];
+
+  const connector = guardedConnector({
+    ...(plan.overrides ? { overrides: plan.overrides } : {}),
+    ...(plan.resolver ? { resolver: plan.resolver } : {}),
+    ...(plan.ca ? { ca: plan.ca } : {}),
+    connectTimeoutMs: Math.min(timeoutMs, 5000),
+  });
+  const pools = new Map<string, Pool>();
+  const routes = new Map<string, RouteState>();
+  const prepared: Prepared[] = plan.actions.map((action) => {
+    const origin = action.url.origin;
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections, pipelining: 1, connect: connector, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
+      pools.set(origin, pool);
+    }
+    let route = routes.get(action.name);
+    if (!route) {
+      route = { name: action.name, method: action.method.toUpperCase(), identities: new Set(), rec: new LatencyRecorder(), statusCounts: {}, errorSamples: new Set(), serverTiming: new ServerTimingRecorder() };
+      routes.set(action.name, route);
+    }
+    if (action.identity) route.identities.add(action.identity);
+    return {
+      action,
+      pool,
+      path: action.url.pathname + action.url.search,
+      method: action.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers: { 'user-agent': 'launchready-load', ...(action.headers ?? {}) },
+      route,
+    };
+  });
+  const mix = new WeightedMix(prepared, prepared.map((p) => p.action.weight ?? 1));
+
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const warmupEnd = t0 + warmupMs;
+  const endAt = warmupEnd + plan.durationMs;
+  let sent = 0;
+  let inFlight = 0;
+  let measured = 0;
+  let errors = 0;
+  let bytes = 0;
+  let stoppedBy: LoadResult['stoppedBy'] = 'duration';
+  let issuing = true;
+  let stopIssuingAt = endAt;
+  let aborted = false;
+  let cutOff = 0;
+  const lag = new LatencyRecorder();
+  const overall = new LatencyRecorder();
+  // Controllers of requests on the wire, so the end of the run can cut them off.
+  const live = new Set<{ abort(reason: Error): void }>();
+
+  let resolveDrained: () => void = () => undefined;
+  const drained = new Promise<void>((r) => (resolveDrained = r));
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const stopIssuing = (why: LoadResult['stoppedBy']): void => {
+    if (!issuing) return;
+    issuing = false;
+    stoppedBy = why;
+    stopIssuingAt = Math.min(performance.now(), endAt);
+    resolveStopped();
+    if (inFlight === 0) resolveDrained();
+  };
+
+  /** Sends one request; `origin` is when the latency clock starts (intended time or send time). */
+  const send = (p: Prepared, origin: number, measure: boolean, done?: () => void): void => {
+    sent += 1;
+    inFlight += 1;
+    let status = 0;
+    let finished = false;
+    let controllerRef: { abort(reason: Error): void } | undefined;
+    const finish = (err?: Error): void => {
+      if (finished) return;
+      finished = true;
+      if (controllerRef) live.delete(controllerRef);
+      inFlight -= 1;
+      const elapsed = performance.now() - origin;
+      if (measure) {
+        const route = p.route;
+        const failed = err !== undefined || status >= 400;
+        const code = err ? errorCode(err) : undefined;
+        if (!err || !CONNECT_ERRORS.has(code!)) {
+          route.rec.record(elapsed);
+          overall.record(elapsed);
+        }
+        measured += 1;
+        if (failed) {
+          errors += 1;
+          route.rec.errors += 1;
+          overall.errors += 1;
+          if (route.errorSamples.size < 5) route.errorSamples.add(err ? `${code}: ${err.message}` : `HTTP ${status}`);
+        }
+        const key = err ? code! : String(status);
+        route.statusCounts[key] = (route.statusCounts[key] ?? 0) + 1;
+      }
+      if (err instanceof LoopbackViolation) {
+        // A guard refusal is a configuration problem, not a latency: stop at once.
+        notes.push(err.message);
+        stopIssuing('aborted');
+      }
+      if (inFlight === 0 && !issuing) resolveDrained();
+      done?.();
+    };
+    // undici's native handler interface (raw header buffers): the object-based one parses every
+    // response's headers into an object, which costs a third of the saturated throughput.
+    const handler = {
+      onConnect(abort: (err?: Error) => void) {
+        const controller = { abort };
+        controllerRef = controller;
+        live.add(controller);
+      },
+      onHeaders(statusCode: number, rawHeaders: Buffer[]) {
+        status = statusCode;
+        if (measure) {
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            const name = rawHeaders[i]!;
+            if (name.length === 13 && name.toString('latin1').toLowerCase() === 'server-timing') p.route.serverTiming.record(rawHeaders[i + 1]!.toString('latin1'));
+          }
+        }
+        return true;
+      },
+      onData(chunk: Buffer) {
+        bytes += chunk.length;
+        return true;
+      },
+      onComplete() {
+        finish();
+      },
+      onError(err: Error) {
+        finish(err);
+      },
+    } as unknown as Dispatcher.DispatchHandler;
+    try {
+      p.pool.dispatch({ origin: p.action.url.origin, path: p.path, method: p.method, headers: p.headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler);
+    } catch (err) {
+      finish(err as Error);
+    }
+  };
+
+  const onAbort = (): void => {
+    aborted = true;
+    stopIssuing('aborted');
+  };
+  if (plan.signal?.aborted) onAbort();
+  plan.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // Progress, and the duration limit of the closed model (the open schedule checks it itself).
+  const progressTimer = setInterval(() => {
+    const now = performance.now();
+    if (now >= endAt) stopIssuing('duration');
+    plan.onProgress?.({ elapsedMs: now - t0, sent, completed: measured, errors, phase: !issuing ? 'drain' : now < warmupEnd ? 'warmup' : 'measure' });
+  }, 1000);
+  const endTimer = setTimeout(() => stopIssuing('duration'), endAt - t0);
+
+  if (model === 'open') {
+    const interval = 1000 / plan.rate!;
+    let i = 0;
+    const tick = (): void => {
+      if (!issuing) return;
+      const now = performance.now();
+      for (;;) {
+        const intended = t0 + i * interval;
+        if (intended > now) break;
+        if (intended >= endAt) return stopIssuing('duration');
+        if (sent >= maxRequests) return stopIssuing('max-requests');
+        i += 1;
+        const isMeasured = intended >= warmupEnd;
+        if (isMeasured) lag.record(now - intended);
+        send(mix.next(), intended, isMeasured);
+      }
+      const wait = t0 + i * interval - performance.now();
+      setTimeout(tick, Math.max(0, wait));
+    };
+    tick();
+  } else {
+    // Without the ownership flag the closed model is paced to the conservative ceiling too.
+    const minGap = plan.ownsTarget ? 0 : 1000 / CONSERVATIVE_MAX_RATE;
+    let nextSlot = t0;
+    const user = (): void => {
+      if (!issuing) return;
+      if (sent >= maxRequests) return stopIssuing('max-requests');
+      const now = performance.now();
+      if (now >= endAt) return stopIssuing('duration');
+      if (minGap > 0) {
+        const at = Math.max(now, nextSlot);
+        nextSlot = at + minGap;
+        if (at - now > 0.5) {
+          setTimeout(() => {
+            if (!issuing) return;
+            const sendAt = performance.now();
+            send(mix.next(), sendAt, sendAt >= warmupEnd, user);
+          }, at - now);
+          return;
+        }
+      }
+      send(mix.next(), now, now >= warmupEnd, () => {
+        // Completion callbacks run inside undici's parser: start the next request on a fresh tick
+        // only every so often, to keep the stack flat without paying a tick per request.
+        if (sent % 64 === 0) setImmediate(user);
+        else user();
+      });
+    };
+    for (let u = 0; u < plan.concurrency!; u++) user();
+  }
+
+  await stopped;
+  clearTimeout(endTimer);
+  // In-flight requests get one timeout to finish; after that they are cut off and counted as errors
+  // at their elapsed time (a stall at the very end still shows).
+  const graceOver = await Promise.race([drained.then(() => false), sleep(aborted ? 0 : timeoutMs).then(() => true)]);
+  if (graceOver && inFlight > 0) {
+    cutOff = inFlight;
+    for (const c of [...live]) c.abort(new CutOff());
+    await Promise.all([...pools.values()].map((p) => p.destroy(new CutOff()).catch(() => undefined)));
+    await Promise.race([drained, sleep(1000)]);
+  }
+  clearInterval(progressTimer);
+  plan.signal?.removeEventListener('abort', onAbort);
+  await Promise.all([...pools.values()].map((p) => (p.destroyed || p.closed ? undefined : p.close().catch(() => undefined))));
+
+  const measuredMs = Math.max(1, stopIssuingAt - warmupEnd);
+  if (cutOff > 0) notes.push(aborted ? `${cutOff} requests in flight were cut off by the interruption` : `${cutOff} requests were still in flight ${timeoutMs} ms after the run ended and were counted as errors`);
+  if (model === 'open' && lag.count > 0 && lag.percentile(99) > Math.max(10, 1000 / plan.rate!)) {
+    notes.push(`the generator itself sent 1% of requests more than ${round(lag.percentile(99))} ms late (a busy machine); those delays are included in the latencies`);
+  }
+  const result: LoadResult = {
+    model,
+    ...(model === 'open' ? { rate: plan.rate! } : { concurrency: plan.concurrency! }),
+    connections,
+    startedAt: startedAt.toISOString(),
+    warmupMs,
+    measuredMs: round(measuredMs),
+    sent,
+    measured,
+    errors,
+    throughput: round((measured * 1000) / measuredMs),
+    bytes,
+    overall: { ...overall.summary(), meanMs: round(overall.meanMs) },
+    routes: Object.fromEntries(
+      [...routes.values()].map((r) => [
+        r.name,
+        {
+          name: r.name,
+          method: r.method,
+          identities: [...r.identities],
+          latency: r.rec.summary(),
+          meanMs: round(r.rec.meanMs),
+          statusCounts: r.statusCounts,
+          errorSamples: [...r.errorSamples],
+          ...(r.serverTiming.size ? { serverTiming: r.serverTiming.summary() } : {}),
+        },
+      ]),
+    ),
+    ...(model === 'open' ? { sendLag: { p50: round(lag.percentile(50)), p99: round(lag.percentile(99)), max: round(lag.maxMs) } } : {}),
+    stoppedBy: aborted ? 'aborted' : stoppedBy,
+    notes,
+  };
+  return result;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+function errorCode(err: Error): string {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  if (err instanceof CutOff) return 'CUT_OFF';
+  if (e.name === 'LoopbackViolation') return 'LOOPBACK_GUARD';
+  return e.code ?? e.cause?.code ?? e.name ?? 'ERROR';
+}
