@@ -45,6 +45,12 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'sid';
+/**
+ * The CSRF token's cookie (double-submit): scripts read it and echo it in X-CSRF-Token. It is
+ * readable on purpose (no HttpOnly); the server compares the header with the token bound to the
+ * session, so a cookie planted by another site cannot forge a match.
+ */
+export const CSRF_COOKIE = 'csrf';
 /** Pre-login sessions (visitors on /login) live briefly; they carry nothing but a CSRF token. */
 const ANON_SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -243,13 +249,23 @@ export class Auth {
     });
   }
 
-  clearSessionCookie(request: FastifyRequest): string {
-    return serializeCookie(SESSION_COOKIE, '', {
-      maxAgeSeconds: 0,
-      httpOnly: !this.flaws.has('weak-cookies'),
-      sameSite: this.flaws.has('weak-cookies') ? undefined : 'Lax',
-      secure: request.protocol === 'https',
-    });
+  csrfCookie(request: FastifyRequest, session: SessionRow): string {
+    const maxAgeSeconds = Math.max(0, Math.floor((session.expires_at - Date.now()) / 1000));
+    return serializeCookie(CSRF_COOKIE, session.csrf_token, { maxAgeSeconds, sameSite: 'Lax', secure: request.protocol === 'https' });
+  }
+
+  /** The Set-Cookie values that end the session in the browser. */
+  clearSessionCookies(request: FastifyRequest): string[] {
+    const secure = request.protocol === 'https';
+    return [
+      serializeCookie(SESSION_COOKIE, '', {
+        maxAgeSeconds: 0,
+        httpOnly: !this.flaws.has('weak-cookies'),
+        sameSite: this.flaws.has('weak-cookies') ? undefined : 'Lax',
+        secure,
+      }),
+      serializeCookie(CSRF_COOKIE, '', { maxAgeSeconds: 0, sameSite: 'Lax', secure }),
+    ];
   }
 
   // ---------------------------------------------------------------- request authentication

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashPassword } from './passwords.js';
+import { hashSeedPassword } from './passwords.js';
 
 export type Db = Database.Database;
 
@@ -258,7 +258,7 @@ export function invoiceCsv(rows: { number: string; customer: string; amount_cent
 /** Seeds two tenants with users, invoices, tickets, files and activity; returns what it made. */
 export async function seedDatabase(db: Db): Promise<DemoSeed> {
   const created = nowIso();
-  const hashes = await Promise.all(USERS.map((u) => hashPassword(`${u.key}-demo-pass`)));
+  const hashes = await Promise.all(USERS.map((u) => hashSeedPassword(`${u.key}-demo-pass`)));
 
   const insertOrg = db.prepare('INSERT INTO orgs (slug, name, created_at) VALUES (?, ?, ?)');
   const insertUser = db.prepare(

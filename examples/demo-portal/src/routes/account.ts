@@ -48,16 +48,13 @@ function sendMail(ctx: PortalContext, to: string, subject: string, body: string,
  * Checks a password with the login throttles around it. Returns the user, or null after
  * sending the reply. Unknown emails run the same scrypt work so timing tells nothing.
  */
-async function attemptLogin(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, email: string, password: string): Promise<UserRow | null> {
+async function attemptLogin(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, email: string, password: string, throttled: boolean): Promise<UserRow | null> {
   // FLAW broken-login: the session store is "down", so every login fails while the rest of the
   // site (homepage, /healthz) looks healthy. Only a synthetic login monitor notices.
   if (ctx.flaws.has('broken-login')) throw new Error('session store unavailable: connection pool exhausted');
 
   const ip = ctx.limits.clientIp(request);
   const accountKey = ctx.limits.loginAccountKey(request, email);
-  // FLAW no-rate-limit-login: without this block, a password can be guessed as fast as the
-  // server answers.
-  const throttled = !ctx.flaws.has('no-rate-limit-login');
   if (throttled) {
     const retry = Math.max(ctx.limits.loginIp.retryAfter(ip), ctx.limits.loginAccount.retryAfter(accountKey));
     if (retry > 0) {
@@ -125,7 +122,9 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
   // API login: a short-lived bearer JWT for API clients and scripts.
   app.post('/api/login', { schema: { body: CredentialsSchema } }, async (request, reply) => {
     const { email, password } = request.body as { email: string; password: string };
-    const user = await attemptLogin(ctx, request, reply, email, password);
+    // FLAW no-rate-limit-login: the throttle was mounted on the web login only; the API login,
+    // added later for the mobile app, lets a password be guessed as fast as the server answers.
+    const user = await attemptLogin(ctx, request, reply, email, password, !flaws.has('no-rate-limit-login'));
     if (!user) return reply.sent ? reply : reply.code(401).send(INVALID_LOGIN);
     const issued = auth.issueToken(user);
     audit(ctx, user.org_id, user.id, 'user.login', 'api');
@@ -149,7 +148,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post('/login', { schema: { body: CredentialsSchema } }, async (request, reply) => {
     const { email, password } = request.body as { email: string; password: string };
     const isForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
-    const user = await attemptLogin(ctx, request, reply, email, password);
+    const user = await attemptLogin(ctx, request, reply, email, password, true);
     if (!user) {
       if (reply.sent) return reply;
       return isForm
@@ -158,7 +157,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     }
     const session = startCookieSession(ctx, request, user);
     audit(ctx, user.org_id, user.id, 'user.login', 'web');
-    reply.header('set-cookie', auth.sessionCookie(request, session)).header('cache-control', 'no-store');
+    reply.header('set-cookie', [auth.sessionCookie(request, session), auth.csrfCookie(request, session)]).header('cache-control', 'no-store');
     if (isForm) return reply.redirect('/dashboard', 303);
     return { user: publicUser(user, orgOf(ctx, user.org_id)), csrf_token: session.csrf_token };
   });
@@ -172,7 +171,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
       if (p.jti) auth.revokeToken(p.jti);
     }
     audit(ctx, p.user.org_id, p.user.id, 'user.logout', p.via);
-    return reply.header('set-cookie', auth.clearSessionCookie(request)).send({ ok: true });
+    return reply.header('set-cookie', auth.clearSessionCookies(request)).send({ ok: true });
   });
 
   app.get('/api/me', { preHandler: auth.guard() }, async (request, reply) => {
