@@ -4,6 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
+import { endpointsFromScript, scriptUrls } from './bundles.js';
+import { routesFromHar } from './har.js';
+import { isObjectIdName, isTenantName, templateMatcher } from './object-ids.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -13,6 +16,20 @@ export interface RouteParam {
   in: 'path' | 'query' | 'header' | 'cookie';
   required: boolean;
   schema?: unknown;
+  /** The parameter names an object (`{id}`, `{invoiceId}`, `file_uuid` …): a BOLA target. */
+  objectId?: boolean;
+  /** The parameter names the tenant (`org_id`, `{orgId}`, `tenant_id` …). */
+  tenant?: boolean;
+}
+
+/** One recorded call of a route (from a HAR file): a concrete URL and bodies to learn from. */
+export interface RouteExample {
+  url: string;
+  status?: number;
+  requestBody?: string;
+  contentType?: string;
+  responseBody?: string;
+  pathValues?: Record<string, string>;
 }
 
 /** One operation of the app's API surface, whatever it was learnt from. */
@@ -30,6 +47,10 @@ export interface Route {
   requestSchema?: unknown;
   operationId?: string;
   tags?: string[];
+  /** `roles` was guessed from the path (`/admin`, role management, DELETE on users), not declared. */
+  rolesInferred?: boolean;
+  /** Recorded calls (HAR). */
+  examples?: RouteExample[];
 }
 
 export interface ApiSurface {
@@ -220,6 +241,100 @@ async function fileExists(p: string): Promise<boolean> {
   );
 }
 
+const ADMIN_SEGMENT = /^(?:admin|administration|administrator|manage|management|internal|superuser|sudo|staff|backoffice|back-office|ops|root|sysadmin)$/i;
+
+/** Admin-only by the look of it: an admin-ish path segment, role/permission management, or deleting users. */
+export function looksAdminOnly(route: { method: string; path: string; tags?: string[] }): boolean {
+  const segments = route.path.split('/').filter(Boolean);
+  if (segments.some((s) => ADMIN_SEGMENT.test(s))) return true;
+  if (route.tags?.some((t) => /^admin/i.test(t))) return true;
+  if (/\/(?:roles?|permissions?|privileges?|grants?)(?:\/|$)/i.test(route.path) && route.method !== 'GET') return true;
+  if (route.method === 'DELETE' && /\/(?:users?|members?|accounts?|staff|employees?)\/\{[^}]+\}$/i.test(route.path)) return true;
+  return false;
+}
+
+/** Marks object-id and tenant parameters and guesses admin-only routes; declared facts always win. */
+export function annotateRoute(route: Route): Route {
+  const params = route.params.map((p) => {
+    if (p.in !== 'path' && p.in !== 'query') return p;
+    const tenant = isTenantName(p.name) || (p.in === 'path' && /^(?:org|organi[sz]ation|tenant|workspace|company|team)s?$/i.test(previousSegment(route.path, p.name) ?? '') && isObjectIdName(p.name));
+    const objectId = !tenant && (isObjectIdName(p.name) || p.in === 'path');
+    return { ...p, ...(objectId ? { objectId: true } : {}), ...(tenant ? { tenant: true } : {}) };
+  });
+  const out: Route = { ...route, params };
+  if (!out.roles && looksAdminOnly(route)) {
+    out.roles = ['admin'];
+    out.rolesInferred = true;
+  }
+  return out;
+}
+
+function previousSegment(path: string, param: string): string | undefined {
+  const segs = path.split('/');
+  const i = segs.indexOf(`{${param}}`);
+  return i > 0 ? segs[i - 1] : undefined;
+}
+
+/** The same route shape whatever the parameter names (`/a/{id}` ≡ `/a/{aId}`). */
+export function routeShape(method: string, path: string): string {
+  return `${method} ${path.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '')}`;
+}
+
+/** Adds routes learnt elsewhere (HAR, bundles) that the surface does not know yet; known ones get the examples. */
+export function addDiscovered(base: Route[], found: Route[]): { routes: Route[]; added: number } {
+  const out = [...base];
+  let added = 0;
+  for (const r of found) {
+    const shape = routeShape(r.method, r.path);
+    let existing = out.find((x) => routeShape(x.method, x.path) === shape);
+    if (!existing && r.examples?.length) {
+      existing = out.find((x) => x.method === r.method && r.examples!.some((e) => templateMatcher(x.path).test(e.url.split('?')[0]!)));
+    }
+    if (existing) {
+      if (r.examples?.length) existing.examples = [...(existing.examples ?? []), ...r.examples].slice(0, 5);
+      if (existing.auth === undefined && r.auth !== undefined) existing.auth = r.auth;
+      continue;
+    }
+    out.push(r);
+    added++;
+  }
+  return { routes: out, added };
+}
+
+async function loadHar(ctx: GatherContext, ref: string): Promise<unknown> {
+  const file = isAbsolute(ref) ? ref : resolve(ctx.configDir, ref);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`api.har ${file}: ${err.code === 'ENOENT' ? 'file not found' : err.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`api.har ${file}: not JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Endpoints the app's own front end calls, read from the scripts its landing page loads (a few requests). */
+async function discoverFromBundles(ctx: GatherContext): Promise<{ routes: Route[]; scripts: number }> {
+  const base = ctx.target.baseUrl;
+  if (!base) return { routes: [], scripts: 0 };
+  const pagePaths = [...new Set([ctx.config.pages?.landing ?? '/', ...(ctx.config.pages?.login ? [ctx.config.pages.login] : [])])];
+  const scripts: URL[] = [];
+  for (const p of pagePaths) {
+    const page = await ctx.http.request({ url: new URL(p, base), followRedirects: 3, headers: { accept: 'text/html' }, area: 'authorization', maxBodyBytes: 512 * 1024 });
+    const html = page.response && /html/i.test(page.response.headers['content-type'] ?? '') ? page.response.text() : '';
+    for (const u of scriptUrls(html, new URL(page.redirects.at(-1)?.location ?? new URL(p, base).href), 6)) if (!scripts.some((x) => x.href === u.href)) scripts.push(u);
+  }
+  const found: Route[] = [];
+  for (const u of scripts.slice(0, 6)) {
+    const ex = await ctx.http.request({ url: u, area: 'authorization', maxBodyBytes: 4 * 1024 * 1024 });
+    if (!ex.response || ex.response.status !== 200) continue;
+    for (const e of endpointsFromScript(ex.response.text())) {
+      found.push({ method: e.method, path: e.path, source: 'bundle', params: pathParams(e.path) });
+    }
+  }
+  return { routes: found, scripts: scripts.length };
+}
+
 export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
   id: 'surface/api',
   async gather(ctx) {
@@ -227,17 +342,36 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
     const warnings: string[] = [];
     let routes: Route[] = [];
     if (ctx.config.api.openapi) {
-      try {
-        routes = routesFromOpenApi(await loadOpenApi(ctx, ctx.config.api.openapi));
-        sources.push(`OpenAPI ${ctx.config.api.openapi} (${routes.length} operations)`);
-      } catch (err) {
-        if ((err as Error).name === 'BudgetExhausted' || (err as Error).name === 'RunAborted') throw err;
-        warnings.push((err as Error).message);
-      }
+      // The config asks for this document: not being able to read it is an error the user must see.
+      routes = routesFromOpenApi(await loadOpenApi(ctx, ctx.config.api.openapi));
+      sources.push(`OpenAPI ${ctx.config.api.openapi} (${routes.length} operations)`);
     }
     const fromConfig = routesFromConfig(ctx.config);
     if (fromConfig.length) sources.push(`config api.routes (${fromConfig.length})`);
-    routes = mergeRoutes(routes, fromConfig).filter((r) => !isExcluded(r, ctx.config.api.exclude));
+    routes = mergeRoutes(routes, fromConfig);
+    if (ctx.config.api.har) {
+      try {
+        const origin = ctx.target.baseUrl?.origin;
+        const har = routesFromHar(await loadHar(ctx, ctx.config.api.har), origin);
+        const merged = addDiscovered(routes, har.routes);
+        routes = merged.routes;
+        sources.push(`HAR ${ctx.config.api.har} (${har.routes.length} API routes, ${merged.added} new)`);
+      } catch (err) {
+        warnings.push((err as Error).message);
+      }
+    }
+    try {
+      const bundles = await discoverFromBundles(ctx);
+      if (bundles.routes.length) {
+        const merged = addDiscovered(routes, bundles.routes);
+        routes = merged.routes;
+        sources.push(`JS bundles (${bundles.scripts} scripts, ${bundles.routes.length} endpoints, ${merged.added} new)`);
+      }
+    } catch (err) {
+      if ((err as Error).name === 'BudgetExhausted' || (err as Error).name === 'RunAborted' || (err as Error).name === 'LoopbackViolation') throw err;
+      warnings.push(`JS bundle discovery: ${(err as Error).message}`);
+    }
+    routes = routes.filter((r) => !isExcluded(r, ctx.config.api.exclude)).map(annotateRoute);
     if (routes.length === 0 && warnings.length === 0) throw new NotApplicable('no API surface: set api.openapi or api.routes in launchready.yml');
     return { routes, sources, warnings };
   },
