@@ -90,6 +90,15 @@ function locate(doc: Document, issue: z.core.$ZodIssue): { offset: number; keyNa
       if (pair && isScalar(pair.key)) return { offset: pair.key.range?.[0] ?? 0, keyName: bad };
     }
   }
+  // For a bad record key (an identity name), point at the key.
+  if (issue.code === 'invalid_key' && path.length > 0) {
+    const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
+    const bad = path[path.length - 1];
+    if (parent && isMap(parent)) {
+      const pair = parent.items.find((p: Pair) => isScalar(p.key) && p.key.value === bad);
+      if (pair && isScalar(pair.key)) return { offset: pair.key.range?.[0] ?? 0, keyName: String(bad) };
+    }
+  }
   // Walk down as far as the document goes; a missing key points at its parent.
   for (let i = path.length; i >= 0; i--) {
     const node = doc.getIn(path.slice(0, i), true) as Node | undefined;
@@ -105,6 +114,8 @@ function describeIssue(issue: z.core.$ZodIssue, keyName?: string): string {
       return `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where} (check the spelling; see launchready init for every setting)`;
     case 'invalid_type':
       return `${where}: expected ${issue.expected}${'received' in issue && issue.received ? `, got ${String(issue.received)}` : ''}`;
+    case 'invalid_key':
+      return `${where}: the name "${keyName ?? ''}" is not allowed: ${issue.issues[0]?.message ?? issue.message}`;
     case 'invalid_union':
       return `${where}: ${issue.message === 'Invalid input' ? 'not one of the accepted forms' : issue.message}`;
     default:

@@ -18,6 +18,9 @@ export const publicPagesGatherer = defineGatherer<PublicPages>({
     const landingPath = ctx.config.pages?.landing ?? '/';
     const landing = await ctx.http.request({ url: new URL(landingPath, base), followRedirects: 5, area: 'edge', headers: { accept: 'text/html,*/*;q=0.8' } });
     if (!landing.response) throw new Error(`the landing page ${new URL(landingPath, base).href} did not answer: ${landing.error?.code} — ${landing.error?.message}`);
+    const final = landing.response.status;
+    if (final >= 300 && final < 400 && landing.response.headers['location'])
+      throw new Error(`the landing page ${new URL(landingPath, base).href} still redirects after ${landing.redirects.length} hops (a redirect loop or an over-long chain): ${landing.redirects.map((h) => h.location).join(' → ')}`);
     const out: PublicPages = { landing, others: [] };
     const loginPage = ctx.config.pages?.login;
     if (loginPage) {

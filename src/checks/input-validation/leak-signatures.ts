@@ -28,7 +28,7 @@ export const LEAK_SIGNATURES: LeakSignature[] = [
   {
     id: 'java-stack',
     kind: 'stack-trace',
-    pattern: /\bat (?:[a-z][\w$]*\.){2,}[\w$<>]+\((?:[\w$]+\.java|Native Method|Unknown Source):?\d*\)/,
+    pattern: /\bat (?:[A-Za-z_$][\w$]*\.){2,}[\w$<>]+\((?:[\w$]+\.java|Native Method|Unknown Source):?\d*\)/,
     examples: ['at org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)'],
     nonExamples: ['at example.com (see java docs)'],
   },
@@ -86,7 +86,7 @@ export const LEAK_SIGNATURES: LeakSignature[] = [
   {
     id: 'server-path',
     kind: 'file-path',
-    pattern: /(?:\/home\/\w+|\/var\/www|\/usr\/src\/app|\/opt\/app|\/app\/(?:src|node_modules|dist))\/[\w./-]+\.(?:js|ts|mjs|cjs|py|rb|php|go|java)\b|[A-Z]:\\(?:inetpub|Users\\\w+|src)\\[\w\\.-]+\.(?:cs|js|py|php)\b/,
+    pattern: /(?<![\w.-])(?:\/home\/\w+|\/var\/www|\/usr\/src\/app|\/opt\/app|\/app\/(?:src|node_modules|dist))\/[\w./-]+\.(?:js|ts|mjs|cjs|py|rb|php|go|java)\b|[A-Z]:\\(?:inetpub|Users\\\w+|src)\\[\w\\.-]+\.(?:cs|js|py|php)\b/,
     examples: ['/usr/src/app/node_modules/express/lib/router/index.js', 'C:\\inetpub\\wwwroot\\app.cs'],
     nonExamples: ['/api/invoices/12', 'https://example.com/app/src/index.js'],
   },
