@@ -218,6 +218,7 @@ export async function loadOpenApi(ctx: GatherContext, ref: string): Promise<Json
     const ex = await ctx.http.request({ url, followRedirects: 3, headers: { accept: 'application/json, application/yaml;q=0.9' } });
     if (!ex.response) throw new Error(`api.openapi ${url.href}: no response (${ex.error?.code})`);
     if (ex.response.status !== 200) throw new Error(`api.openapi ${url.href}: HTTP ${ex.response.status}`);
+    if (ex.response.truncated) throw new Error(`api.openapi ${url.href}: the document is larger than the ${ex.response.body.length} byte body cap`);
     text = ex.response.text();
   } else {
     const file = isAbsolute(ref) ? ref : resolve(ctx.configDir, ref);
