@@ -6,7 +6,8 @@ const TRIVIAL_PASSWORDS = new Set([
   'username', 'pwd', 'dbpass', 'dbpassword', 'mypassword', 'yourpassword', 'your_password', 'your-password', 'db_password',
   'redis', 'mongo', 'mongodb', 'rabbitmq', 'default', 'dev', 'development', 'local', 'docker', 'app', 'toor', 'foo', 'bar',
   'foobar', 'xxx', 'xxxx', 'mysecretpassword', 'supersecret', 'secret123', 'password123', 'pass123', 'letmein', 'qwerty',
-  'prisma', 'sa', 'postgrespassword', 'keycloak', 'airflow', 'superset', 'sonar', 'gitlab', 'pw',
+  'prisma', 'sa', 'postgrespassword', 'keycloak', 'airflow', 'superset', 'sonar', 'gitlab', 'pw', 'hunter2', 'pa55word', 'p@ssw0rd',
+  'passw0rd', 's3cret', 'secretpassword', 'testpassword', 'testpass', 'devpassword', 'localpassword',
 ]);
 
 const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|db|database|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|cache|[a-z]+-db)$/i;
@@ -26,6 +27,7 @@ export const databaseRules: RuleTable = [
       const host = ctx.groups.host ?? '';
       const scheme = (ctx.groups.scheme ?? '').toLowerCase();
       const kind = scheme.startsWith('mongo') ? 'MongoDB' : scheme.startsWith('redis') ? 'Redis' : scheme.startsWith('amqp') ? 'message broker' : 'database';
+      if (LOCAL_HOSTS.test(host) && /(^|\/)(tests?|__tests__|spec|fixtures?|e2e)\/|\.(test|spec)\.[a-z]+$/i.test(ctx.path)) return no('a local test-fixture URL');
       if (LOCAL_HOSTS.test(host))
         return ok([`${kind} URL for a local host (${host}): a development password, but passwords get reused`], { severity: 'low', title: `${kind} URL with a password (local)` });
       return ok([`${kind} URL to ${host}: anyone with this string can connect`], { title: `${kind} connection URL with a password` });
