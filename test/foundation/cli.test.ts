@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
+
+describe('launchready --help is the reference', () => {
+  it('lists every command', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['audit', 'init', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    expect(r.stdout).toMatch(/Exit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 incomplete/);
+  });
+
+  it('audit --help documents every flag of the contract', async () => {
+    const r = await runCli(['audit', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--config', '--only', '--skip', '--format', '--out', '--fail-on', '--resolve', '--connect-to', '--ca', '--max-requests', '--max-rate', '--timeout', '--allow-writes']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/text.*json.*md/s);
+  });
+
+  it('each command has its own complete help', async () => {
+    for (const [cmd, flags] of [
+      ['init', ['--out', '--force']],
+      ['demo', ['--flaws', '--serve-only', '--port']],
+    ] as const) {
+      const r = await runCli([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      for (const f of flags) expect(r.stdout, `${cmd} ${f}`).toContain(f);
+    }
+  });
+});
+
+describe('bad flags exit 2 with a message that names the flag, never a stack trace', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['audit', 'http://127.0.0.1:9', '--only', 'edge,dns'], /--only: unknown area "dns"/],
+    [['audit', 'http://127.0.0.1:9', '--max-requests', 'many'], /--max-requests expects a whole number/],
+    [['audit', 'http://127.0.0.1:9', '--format', 'pdf'], /--format.*pdf/],
+    [['audit', 'http://127.0.0.1:9', '--fail-on', 'sometimes'], /--fail-on/],
+    [['audit', 'http://127.0.0.1:9', '--resolve', 'app.example.com:443'], /--resolve/],
+    [['audit', 'not a url'], /not a valid URL/],
+    [['audit', 'ftp://example.com'], /only http/],
+    [['audit'], /nothing to audit/],
+    [['audit', 'http://127.0.0.1:9', '--ca', '/nonexistent.pem'], /--ca \/nonexistent.pem: file not found/],
+    [['audit', 'http://127.0.0.1:9', '--bogus'], /unknown option '--bogus'/],
+    [['demo', '--flaws', 'bola-everywhere'], /--flaws:.*bola-everywhere/],
+    [['frobnicate'], /unknown command/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' '), async () => {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    });
+  }
+});
