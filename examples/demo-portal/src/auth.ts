@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Db } from './db.js';
 import type { FlawSet } from './flaws.js';
 
@@ -294,11 +294,12 @@ export class Auth {
   }
 
   /**
-   * The preHandler every protected route uses. `role` restricts to a role; `csrf: false` exempts
+   * The onRequest hook every protected route uses: it runs before the body is parsed or
+   * validated, so an anonymous caller learns nothing about the route (401, not 400). `role` restricts to a role; `csrf: false` exempts
    * a route from the CSRF token (logout: forcing a logout is harmless, and a client that lost its
    * token must still be able to end its session).
    */
-  guard(opts: { role?: 'admin'; csrf?: boolean } = {}): preHandlerHookHandler {
+  guard(opts: { role?: 'admin'; csrf?: boolean } = {}): onRequestHookHandler {
     return (request, reply, done) => {
       const principal = this.authenticate(request);
       if (!principal) {

@@ -162,7 +162,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return { user: publicUser(user, orgOf(ctx, user.org_id)), csrf_token: session.csrf_token };
   });
 
-  app.post('/api/logout', { preHandler: auth.guard({ csrf: false }) }, async (request, reply) => {
+  app.post('/api/logout', { onRequest: auth.guard({ csrf: false }) }, async (request, reply) => {
     const p = principalOf(request);
     // FLAW session-after-logout: the browser is told to forget the cookie, but nothing is
     // revoked on the server; a copied cookie or token keeps working until it expires.
@@ -174,7 +174,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return reply.header('set-cookie', auth.clearSessionCookies(request)).send({ ok: true });
   });
 
-  app.get('/api/me', { preHandler: auth.guard() }, async (request, reply) => {
+  app.get('/api/me', { onRequest: auth.guard() }, async (request, reply) => {
     const p = principalOf(request);
     // FLAW cache-public: the profile is marked cacheable by shared caches, so a CDN or proxy
     // can serve one user's profile to the next visitor.
@@ -188,7 +188,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     // FLAW mass-assignment: "update whatever the client sent" — every body field that matches a
     // column is written, so a member can send {"role":"admin"} or {"org_id":2}. The legacy
     // is_admin flag from the old mobile app is still honoured too.
-    app.patch('/api/me', { preHandler: auth.guard() }, async (request, reply) => {
+    app.patch('/api/me', { onRequest: auth.guard() }, async (request, reply) => {
       const p = principalOf(request);
       const body = request.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) return reply.code(400).send({ error: 'invalid_request', message: 'Expected a JSON object.' });
@@ -209,7 +209,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
       return publicUser(user, orgOf(ctx, user.org_id));
     });
   } else {
-    app.patch('/api/me', { preHandler: auth.guard(), schema: { body: UpdateMeSchema } }, async (request) => {
+    app.patch('/api/me', { onRequest: auth.guard(), schema: { body: UpdateMeSchema } }, async (request) => {
       const p = principalOf(request);
       const { name } = request.body as { name: string };
       db.prepare('UPDATE users SET name = ? WHERE id = ?').run(name, p.user.id);
@@ -218,7 +218,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     });
   }
 
-  app.post('/api/me/password', { preHandler: auth.guard(), schema: { body: PasswordChangeSchema } }, async (request, reply) => {
+  app.post('/api/me/password', { onRequest: auth.guard(), schema: { body: PasswordChangeSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
     if (!(await verifyPassword(currentPassword, p.user.password_hash))) {
@@ -281,7 +281,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return { ok: true, message: 'Your password has been reset. Sign in with the new one.' };
   });
 
-  app.post('/api/invites', { preHandler: auth.guard({ role: 'admin' }), schema: { body: InviteCreateSchema } }, async (request, reply) => {
+  app.post('/api/invites', { onRequest: auth.guard({ role: 'admin' }), schema: { body: InviteCreateSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const { email, role = 'member' } = request.body as { email: string; role?: 'member' | 'admin' };
     if (userByEmail(ctx, email)) return reply.code(409).send({ error: 'already_member', message: 'That person already has an account.' });

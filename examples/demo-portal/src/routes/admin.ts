@@ -11,13 +11,13 @@ export function adminRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const adminOnly = auth.guard(flaws.has('bfla-admin') ? {} : { role: 'admin' });
   const memberOfOrg = (id: number, orgId: number): UserRow | undefined => db.prepare('SELECT * FROM users WHERE id = ? AND org_id = ?').get(id, orgId) as UserRow | undefined;
 
-  app.get('/api/admin/users', { preHandler: adminOnly }, async (request) => {
+  app.get('/api/admin/users', { onRequest: adminOnly }, async (request) => {
     const p = principalOf(request);
     const users = db.prepare('SELECT * FROM users WHERE org_id = ? ORDER BY id').all(p.user.org_id) as UserRow[];
     return { users: users.map((u) => publicUser(u)) };
   });
 
-  app.post('/api/admin/users/:id/role', { preHandler: adminOnly, schema: { params: IdParams, body: RoleChangeSchema } }, async (request, reply) => {
+  app.post('/api/admin/users/:id/role', { onRequest: adminOnly, schema: { params: IdParams, body: RoleChangeSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const target = memberOfOrg(Number((request.params as { id: string }).id), p.user.org_id);
     if (!target) return reply.code(404).send({ error: 'not_found', message: 'User not found.' });
@@ -27,7 +27,7 @@ export function adminRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return publicUser(auth.userById(target.id) as UserRow);
   });
 
-  app.delete('/api/admin/users/:id', { preHandler: adminOnly, schema: { params: IdParams } }, async (request, reply) => {
+  app.delete('/api/admin/users/:id', { onRequest: adminOnly, schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const target = memberOfOrg(Number((request.params as { id: string }).id), p.user.org_id);
     if (!target) return reply.code(404).send({ error: 'not_found', message: 'User not found.' });

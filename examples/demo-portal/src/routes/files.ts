@@ -9,12 +9,12 @@ export function fileRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { db, auth, flaws } = ctx;
   const meta = 'id, org_id, invoice_id, name, content_type, length(content) AS size, created_at';
 
-  app.get('/api/files', { preHandler: auth.guard() }, async (request) => {
+  app.get('/api/files', { onRequest: auth.guard() }, async (request) => {
     const p = principalOf(request);
     return { files: db.prepare(`SELECT ${meta} FROM files WHERE org_id = ? ORDER BY id`).all(p.user.org_id) };
   });
 
-  app.post('/api/files', { preHandler: auth.guard(), schema: { body: FileUploadSchema } }, async (request, reply) => {
+  app.post('/api/files', { onRequest: auth.guard(), schema: { body: FileUploadSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const body = request.body as { name: string; content: string; content_type?: string; invoice_id?: number };
     if (body.invoice_id !== undefined && !db.prepare('SELECT 1 FROM invoices WHERE id = ? AND org_id = ?').get(body.invoice_id, p.user.org_id)) {
@@ -29,13 +29,13 @@ export function fileRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return reply.code(201).header('location', `/api/files/${id}`).send(db.prepare(`SELECT ${meta} FROM files WHERE id = ?`).get(id));
   });
 
-  app.get('/api/files/:id', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/api/files/:id', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const row = db.prepare(`SELECT ${meta} FROM files WHERE id = ? AND org_id = ?`).get(Number((request.params as { id: string }).id), p.user.org_id);
     return row ?? reply.code(404).send({ error: 'not_found', message: 'File not found.' });
   });
 
-  app.get('/api/files/:id/download', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/api/files/:id/download', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     // FLAW bola-file-download: the download handler fetches the blob by id alone (the metadata

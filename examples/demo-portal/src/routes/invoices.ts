@@ -37,7 +37,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const byId = db.prepare('SELECT * FROM invoices WHERE id = ?');
   const byIdInOrg = db.prepare('SELECT * FROM invoices WHERE id = ? AND org_id = ?');
 
-  app.get('/api/invoices', { preHandler: auth.guard(), schema: { querystring: InvoiceListQuery } }, async (request, reply) => {
+  app.get('/api/invoices', { onRequest: auth.guard(), schema: { querystring: InvoiceListQuery } }, async (request, reply) => {
     const p = principalOf(request);
     const q = request.query as { status?: string; org_id?: string };
     // FLAW bola-query: the org_id filter (meant for the admin console) is honoured for
@@ -51,7 +51,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return { invoices: rows };
   });
 
-  app.post('/api/invoices', { preHandler: auth.guard(), ...(flaws.has('mass-assignment') ? {} : { schema: { body: InvoiceCreateSchema } }) }, async (request, reply) => {
+  app.post('/api/invoices', { onRequest: auth.guard(), ...(flaws.has('mass-assignment') ? {} : { schema: { body: InvoiceCreateSchema } }) }, async (request, reply) => {
     const p = principalOf(request);
     let fields = request.body as Record<string, unknown>;
     let orgId = p.user.org_id;
@@ -82,7 +82,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return reply.code(201).header('location', `/api/invoices/${id}`).send(byId.get(id));
   });
 
-  app.get('/api/invoices/:id', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/api/invoices/:id', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     // FLAW bola-invoice-read: looked up by id alone — any signed-in user of any organisation
@@ -93,7 +93,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return row;
   });
 
-  app.patch('/api/invoices/:id', { preHandler: auth.guard(), schema: { params: IdParams, body: InvoiceUpdateSchema } }, async (request, reply) => {
+  app.patch('/api/invoices/:id', { onRequest: auth.guard(), schema: { params: IdParams, body: InvoiceUpdateSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     // FLAW bola-invoice-update: the UPDATE is keyed by id alone.
@@ -108,7 +108,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return byId.get(existing.id);
   });
 
-  app.delete('/api/invoices/:id', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.delete('/api/invoices/:id', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     const existing = byIdInOrg.get(id, p.user.org_id) as InvoiceRow | undefined;
@@ -118,7 +118,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return reply.code(204).send();
   });
 
-  app.get('/api/invoices/:id/export', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/api/invoices/:id/export', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     // FLAW bola-invoice-export: the export was added later and copied the query without the
@@ -132,7 +132,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
   });
 
   // All of the caller's invoices as one CSV (the "Export" button on the dashboard).
-  app.get('/api/exports/invoices.csv', { preHandler: auth.guard() }, async (request, reply) => {
+  app.get('/api/exports/invoices.csv', { onRequest: auth.guard() }, async (request, reply) => {
     const p = principalOf(request);
     const rows = db.prepare('SELECT * FROM invoices WHERE org_id = ? ORDER BY id').all(p.user.org_id) as InvoiceRow[];
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="invoices.csv"').send(invoiceCsv(rows));
@@ -144,7 +144,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     // membership; nothing compares it with the caller's organisation.
     flaws.has('bola-nested') || callerOrg === pathOrg;
 
-  app.get('/api/orgs/:orgId/invoices', { preHandler: auth.guard(), schema: { params: OrgInvoiceParams } }, async (request, reply) => {
+  app.get('/api/orgs/:orgId/invoices', { onRequest: auth.guard(), schema: { params: OrgInvoiceParams } }, async (request, reply) => {
     const p = principalOf(request);
     const orgId = Number((request.params as { orgId: string }).orgId);
     if (!orgAllowed(p.user.org_id, orgId)) return reply.code(404).send({ error: 'not_found', message: 'Organisation not found.' });
@@ -152,7 +152,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return { invoices: db.prepare('SELECT * FROM invoices WHERE org_id = ? ORDER BY id').all(orgId) };
   });
 
-  app.get('/api/orgs/:orgId/invoices/:id', { preHandler: auth.guard(), schema: { params: OrgInvoiceParams } }, async (request, reply) => {
+  app.get('/api/orgs/:orgId/invoices/:id', { onRequest: auth.guard(), schema: { params: OrgInvoiceParams } }, async (request, reply) => {
     const p = principalOf(request);
     const params = request.params as { orgId: string; id: string };
     const orgId = Number(params.orgId);

@@ -22,7 +22,7 @@ export function systemRoutes(app: FastifyInstance, ctx: PortalContext): void {
       .send({ status: database === 'ok' ? 'ok' : 'degraded', checks: { database }, uptime_s: Math.round((Date.now() - startedAt) / 1000) });
   });
 
-  app.get('/api/reports/activity', { preHandler: auth.guard() }, async (request) => {
+  app.get('/api/reports/activity', { onRequest: auth.guard() }, async (request) => {
     const p = principalOf(request);
     const days: { day: string; events: number }[] = [];
     const today = new Date();

@@ -8,7 +8,7 @@ import { IdParams, MessageCreateSchema, TicketCreateSchema } from '../schemas.js
 export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { db, auth, flaws } = ctx;
 
-  app.get('/api/tickets', { preHandler: auth.guard() }, async (request) => {
+  app.get('/api/tickets', { onRequest: auth.guard() }, async (request) => {
     const p = principalOf(request);
     return { tickets: db.prepare('SELECT id, org_id, author_id, subject, status, priority, created_at FROM tickets WHERE org_id = ? ORDER BY id DESC').all(p.user.org_id) };
   });
@@ -17,7 +17,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
   // FLAW missing-auth: the route was added for the widget without the auth guard. Signed in,
   // it reports on the caller's organisation; with no credentials the "org" filter is empty and
   // it reports on every organisation's tickets, subjects included.
-  app.get('/api/tickets/stats', flaws.has('missing-auth') ? {} : { preHandler: auth.guard() }, async (request) => {
+  app.get('/api/tickets/stats', flaws.has('missing-auth') ? {} : { onRequest: auth.guard() }, async (request) => {
     const caller = request.principal ?? auth.authenticate(request);
     const orgId = caller?.user.org_id ?? null;
     const where = 'WHERE (? IS NULL OR t.org_id = ?)';
@@ -39,7 +39,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
     // INSERT, so a missing subject or an unknown priority is first noticed by SQLite's
     // constraints. The resulting exception reaches the (development) error handler, which
     // answers 500 with the stack trace and the SQL error text.
-    app.post('/api/tickets', { preHandler: auth.guard() }, async (request, reply) => {
+    app.post('/api/tickets', { onRequest: auth.guard() }, async (request, reply) => {
       const p = principalOf(request);
       const body = request.body as { subject: string; body: string; priority?: string };
       const id = Number(
@@ -52,7 +52,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
       return reply.code(201).send(db.prepare('SELECT * FROM tickets WHERE id = ?').get(id));
     });
   } else {
-    app.post('/api/tickets', { preHandler: auth.guard(), schema: { body: TicketCreateSchema } }, async (request, reply) => {
+    app.post('/api/tickets', { onRequest: auth.guard(), schema: { body: TicketCreateSchema } }, async (request, reply) => {
       const p = principalOf(request);
       const body = request.body as { subject: string; body: string; priority?: string };
       const id = db.transaction(() => {
@@ -69,7 +69,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
     });
   }
 
-  app.get('/api/tickets/:id', { preHandler: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/api/tickets/:id', { onRequest: auth.guard(), schema: { params: IdParams } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     const ticket = db.prepare('SELECT * FROM tickets WHERE id = ? AND org_id = ?').get(id, p.user.org_id);
@@ -80,7 +80,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return { ...(ticket as object), messages };
   });
 
-  app.post('/api/tickets/:id/messages', { preHandler: auth.guard(), schema: { params: IdParams, body: MessageCreateSchema } }, async (request, reply) => {
+  app.post('/api/tickets/:id/messages', { onRequest: auth.guard(), schema: { params: IdParams, body: MessageCreateSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const id = Number((request.params as { id: string }).id);
     if (!db.prepare('SELECT 1 FROM tickets WHERE id = ? AND org_id = ?').get(id, p.user.org_id)) {
