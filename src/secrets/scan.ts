@@ -19,7 +19,7 @@ import {
 } from './env.js';
 import { scanSourceMap, sourceMappingUrl } from './sources/bundles.js';
 import { globBase, globToRegExp, readText, walkTree, type SkipStats } from './sources/files.js';
-import { blobIdsOfHead, isGitRepo, scanHistory } from './sources/history.js';
+import { isGitRepo, scanHistory } from './sources/history.js';
 import { scanLogText, type LogScan } from './sources/logs.js';
 import type { LocatedHit } from './types.js';
 
@@ -286,7 +286,7 @@ export function scanBundles(dirs: string[], engine: SecretEngine, maxBytes: numb
     for (const file of listFiles(abs, 200_000)) {
       const rel = `${dir.replace(/\/$/, '')}/${relative(abs, file).split(sep).join('/')}`;
       if (/\.(png|jpe?g|gif|webp|avif|ico|woff2?|ttf|otf|eot|mp4|webm|wasm|gz|br|zip)$/i.test(file)) continue;
-      let size = 0;
+      let size: number;
       try {
         size = statSync(file).size;
       } catch {

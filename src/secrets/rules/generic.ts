@@ -1,6 +1,6 @@
 import { no, ok, type RuleTable } from './helpers.js';
 import type { MatchContext, Validation } from '../types.js';
-import { UUID_RE, charClasses, decodeJwt, looksLikeHexDigest, shannonEntropy } from '../validators.js';
+import { UUID_RE, charClasses, decodeBase64Url, decodeJwt, looksLikeHexDigest, shannonEntropy } from '../validators.js';
 
 /** Files where a bare (unquoted) value after `NAME=` / `name:` is a literal, not an expression. */
 const CONFIG_FILE =
@@ -14,7 +14,6 @@ const NOT_SECRET_NAME =
   /(public|publishable|pub[_-]?key|anon|site[_-]?key|client[_-]?id|_id$|[-_.]?(url|uri|endpoint|host|path|file|dir|name|type|header|field|length|len|size|count|expir\w*|ttl|timeout|policy|prompt|label|placeholder|hint|regex|pattern|format|version|algorithm|alg|mode|method|provider|kind|style|strength|column|param|prefix|suffix|env|var|variable|input|selector|id)s?$|hash|digest|checksum|sha\d*|md5|integrity|fingerprint|tokenizer|_?limit|count|max|min|lifetime|validity|reset|forgot|confirm|required|enabled|visible|rotation|storage)/i;
 
 const STRONG_NAME = /secret|passw(or)?d|passwd|pwd|token|api[_-]?key|apikey|private[_-]?key|credential/i;
-const PASSWORD_NAME = /passw(or)?d|passwd|pwd|passphrase/i;
 
 const TRIVIAL = /^(password|passw0rd|changeme|secret|admin|root|test|testing|example|default|none|null|nil|undefined|true|false|yes|no|on|off|string|required|optional|hidden|redacted|empty|todo|tbd|n\/a|dev|development|local|production|staging)$/i;
 
@@ -59,6 +58,8 @@ export function judgeAssignedValue(value: string, ctx: MatchContext, opts: { min
   if (UUID_RE.test(value) && !STRONG_NAME.test(name)) return no('a UUID');
   if (looksLikeHexDigest(value) && !STRONG_NAME.test(name)) return no('a hash digest');
   if (isTest && entropy < 3.5) return no('a low-entropy fixture value in test code');
+  if (isTest && /pass|secret|test|demo|hunter|wrong|invalid|correct|letmein|qwerty|admin|user|fake|dummy|sample|example|fixture|mock/i.test(value))
+    return no('a readable fixture value in test code');
   if (!opts.weakOk) {
     const threshold = /^[0-9a-f]+$/i.test(value) ? Math.min(opts.minEntropy, 3.0) : opts.minEntropy;
     if (entropy < threshold) return no('low entropy');
@@ -156,6 +157,8 @@ export const genericRules: RuleTable = [
       if (typeof jwt.payload.exp === 'number') details.push(`expires ${new Date(jwt.payload.exp * 1000).toISOString().slice(0, 10)}`);
       else details.push('never expires');
       if (jwt.header.alg === 'none') return no('unsigned JWT');
+      const sig = decodeBase64Url(token.split('.')[2] ?? '');
+      if (sig && /^[\x20-\x7e]+$/.test(sig.toString('latin1'))) return no('the signature is readable text: a deliberately fake token');
       return ok(details);
     },
     severity: 'medium',

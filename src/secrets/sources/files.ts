@@ -90,7 +90,7 @@ export function walkTree(root: string, opts: WalkOptions, skipped: SkipStats): W
         skipped.binary++;
         continue;
       }
-      let size = 0;
+      let size: number;
       try {
         size = statSync(abs).size;
       } catch {
