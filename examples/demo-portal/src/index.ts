@@ -52,6 +52,8 @@ export interface DemoPortal {
   seed: DemoSeed;
   /** The webhook secret in use (a demo value, so tests can sign deliveries). */
   webhookSecret: string;
+  /** The SQLite file of this run (in its own temp directory, removed by close). */
+  dbFile: string;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startDemoPortal(opts: DemoPortalOptions = {}): Promise<Dem
       stats,
       seed,
       webhookSecret,
+      dbFile: store.path,
       close: () => {
         closing ??= app.close().then(() => store.dispose());
         return closing;
