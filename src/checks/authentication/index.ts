@@ -1,5 +1,6 @@
 import type { Check } from '../../engine/check.js';
+import { identityLogin, jwtExpiry, jwtVerification, jwtWeakSecret, missingAuthentication } from './checks.js';
 
 /** Checks of the `authentication` area, in the order they run. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const checks: Check<any>[] = [];
+export const checks: Check<any>[] = [identityLogin, missingAuthentication, jwtVerification, jwtWeakSecret, jwtExpiry];

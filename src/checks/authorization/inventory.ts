@@ -1,0 +1,322 @@
+import { defineGatherer, NotApplicable } from '../../engine/check.js';
+import type { GatherContext } from '../../engine/context.js';
+import { requestAs } from '../../identity/request-as.js';
+import { PROFILE_PATH, sessionsGatherer, type Session } from '../../identity/session.js';
+import type { HttpExchange } from '../../net/http.js';
+import { idStem, isObjectIdName, isTenantName, singular } from '../../surface/object-ids.js';
+import { apiSurfaceGatherer, routeShape, type Route } from '../../surface/routes.js';
+import { sampleFromSchema } from '../../surface/sample-body.js';
+import { identifyingValues, isErrorBody, isSuccess } from '../authentication/content.js';
+
+/**
+ * Who each identity is (user id, email, tenant ids) and which objects it owns: listed from the API
+ * or created by the tool with marked values. Every later access-control probe borrows ids and
+ * identifying values from here; everything created is recorded so it can be deleted at the end.
+ */
+
+export interface Profile {
+  userId?: string;
+  email?: string;
+  role?: string;
+  /** Tenant-ish field → value (`org_id` → `2`, `workspaceId` → `9f…`). */
+  tenantValues: Map<string, string>;
+  /** The profile as the API returned it (GET /me or the login response). */
+  body?: unknown;
+  exchange?: HttpExchange;
+  path?: string;
+}
+
+export interface Actor {
+  name: string;
+  session: Session;
+  tenant: string;
+  role: string;
+  profile: Profile;
+}
+
+export interface OwnedObject {
+  owner: string;
+  /** Path template of the collection it was listed from or created in, e.g. /api/orgs/{orgId}/invoices. */
+  collection: string;
+  id: string;
+  idField: string;
+  /** Values identifying this object (markers for created ones). */
+  values: Set<string>;
+  created: boolean;
+  body: unknown;
+  /** The request that created or listed it. */
+  exchange: HttpExchange;
+  deleted?: boolean;
+}
+
+export interface Inventory {
+  base: URL;
+  routes: Route[];
+  actors: Map<string, Actor>;
+  objects: OwnedObject[];
+  /** identity → values seen in its own responses (what it may legitimately see). */
+  seen: Map<string, Set<string>>;
+  /** Collections (GET list routes) and the exchange per identity. */
+  lists: Array<{ route: Route; identity: string; exchange: HttpExchange }>;
+  creates: Array<{ route: Route; identity: string; exchange: HttpExchange }>;
+  notes: string[];
+  /** A run-unique marker prefix (alphanumeric). */
+  marker: string;
+}
+
+const AUTH_FLOW = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|password|passwd|credential|token|secret|2fa|mfa|otp|verify|confirm|activate|reset|invite|webhook|callback|hooks?\b|oauth|session|import|bulk|batch|purge|seed/i;
+
+export function normalName(name: string): string {
+  return name.toLowerCase().replace(/organi[sz]ation/g, 'org').replace(/[^a-z0-9]/g, '');
+}
+
+/** The value of a tenant-ish parameter for this actor: same name first, then same stem, then any. */
+export function tenantValueFor(profile: Profile, param: string): string | undefined {
+  const n = normalName(param);
+  for (const [k, v] of profile.tenantValues) if (normalName(k) === n) return v;
+  const stem = n.replace(/(?:id|uuid|slug)$/, '');
+  for (const [k, v] of profile.tenantValues) if (normalName(k).replace(/(?:id|uuid|slug)$/, '') === stem) return v;
+  return profile.tenantValues.values().next().value;
+}
+
+/** Fills a path template; undefined when a parameter has no value. */
+export function fillPath(template: string, values: Record<string, string | undefined>): string | undefined {
+  let missing = false;
+  const out = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const v = values[name];
+    if (v === undefined) missing = true;
+    return encodeURIComponent(v ?? '');
+  });
+  return missing ? undefined : out;
+}
+
+function walkProfile(body: unknown, p: Profile, depth = 0, parentKey = ''): void {
+  if (!body || typeof body !== 'object' || depth > 3) return;
+  const obj = body as Record<string, unknown>;
+  for (const [k, v] of Object.entries(obj)) {
+    if ((typeof v === 'string' || typeof v === 'number') && String(v).length > 0) {
+      if (isTenantName(k) && !p.tenantValues.has(k)) p.tenantValues.set(k, String(v));
+      if (/^e-?mail$/i.test(k) && typeof v === 'string') p.email ??= v;
+      if (/^role$/i.test(k) && typeof v === 'string') p.role ??= v;
+      if (/^(?:id|_id|uuid|user_?id)$/i.test(k) && (depth === 0 || /^(?:user|me|account|profile|data|current_?user)$/i.test(parentKey))) p.userId ??= String(v);
+      // `org: { id: 2 }` names the tenant too.
+      if (/^(?:id|uuid)$/i.test(k) && /^(?:org|orgs|organi[sz]ation|tenant|workspace|company|team)$/i.test(parentKey)) {
+        const key = `${parentKey}_id`;
+        if (!p.tenantValues.has(key)) p.tenantValues.set(key, String(v));
+      }
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) walkProfile(v, p, depth + 1, k);
+  }
+}
+
+/** Objects in a list response: the largest array of objects with an id field, up to two levels down. */
+export function objectsIn(body: unknown, collection: string): Array<{ obj: Record<string, unknown>; id: string; idField: string }> {
+  let best: unknown[] = [];
+  const consider = (v: unknown): void => {
+    if (Array.isArray(v) && v.length > best.length && v.some((x) => x && typeof x === 'object' && !Array.isArray(x))) best = v;
+  };
+  consider(body);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const v of Object.values(body as Record<string, unknown>)) {
+      consider(v);
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const w of Object.values(v as Record<string, unknown>)) consider(w);
+    }
+  }
+  const out: Array<{ obj: Record<string, unknown>; id: string; idField: string }> = [];
+  for (const x of best.slice(0, 20)) {
+    if (!x || typeof x !== 'object' || Array.isArray(x)) continue;
+    const found = idOf(x as Record<string, unknown>, collection);
+    if (found) out.push({ obj: x as Record<string, unknown>, ...found });
+  }
+  return out;
+}
+
+/** The id field of an object of this collection. */
+export function idOf(obj: Record<string, unknown>, collection: string): { id: string; idField: string } | undefined {
+  const stem = singular(collection.split('/').filter((s) => s && !s.startsWith('{')).pop() ?? '');
+  const prim = (k: string): string | undefined => {
+    const v = obj[k];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  };
+  for (const k of ['id', '_id', 'uuid', 'guid']) if (prim(k)) return { id: prim(k)!, idField: k };
+  for (const k of Object.keys(obj)) if (isObjectIdName(k) && idStem(k) === stem && prim(k)) return { id: prim(k)!, idField: k };
+  for (const k of ['key', 'slug', 'number']) if (prim(k)) return { id: prim(k)!, idField: k };
+  return undefined;
+}
+
+/** The created object in a create response: the body itself or the first nested object with an id. */
+export function createdObject(body: unknown, collection: string): Record<string, unknown> | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const obj = body as Record<string, unknown>;
+  if (idOf(obj, collection)) return obj;
+  for (const v of Object.values(obj)) if (v && typeof v === 'object' && !Array.isArray(v) && idOf(v as Record<string, unknown>, collection)) return v as Record<string, unknown>;
+  return undefined;
+}
+
+/** Path parameters of a collection template that an actor can fill from its profile (tenant ids). */
+export function ownPathValues(route: { path: string; params: Route['params'] }, actor: Actor): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const p of route.params) if (p.in === 'path' && p.tenant) values[p.name] = tenantValueFor(actor.profile, p.name);
+  return values;
+}
+
+export function isCollectionRead(r: Route): boolean {
+  return r.method === 'GET' && r.auth !== false && r.params.filter((p) => p.in === 'path').every((p) => p.tenant) && !PROFILE_PATH.test(r.path) && !/logout|export|download|\.csv|\.pdf|stats|report|health|metrics|status$/i.test(r.path);
+}
+
+/** A run-unique, alphanumeric marker: attributable, and never a word an app echoes by chance. */
+export function runMarker(seed: number): string {
+  return `lr${(seed >>> 0).toString(36)}${Date.now().toString(36).slice(-5)}`;
+}
+
+export const inventoryGatherer = defineGatherer<Inventory>({
+  id: 'authorization/inventory',
+  async gather(ctx: GatherContext) {
+    const base = ctx.target.baseUrl;
+    if (!base) throw new NotApplicable('no target URL');
+    const { sessions } = await ctx.gather(sessionsGatherer);
+    if (sessions.size === 0) throw new NotApplicable('no identity could log in, so nothing can be tested as a user');
+    const { routes } = await ctx.gather(apiSurfaceGatherer);
+    const inv: Inventory = { base, routes, actors: new Map(), objects: [], seen: new Map(), lists: [], creates: [], notes: [], marker: runMarker(ctx.options.seed) };
+    const profileRoute = routes.find((r) => r.method === 'GET' && !r.path.includes('{') && PROFILE_PATH.test(r.path) && r.auth !== false);
+
+    for (const [name, session] of sessions) {
+      const idCfg = ctx.config.identities[name];
+      const profile: Profile = { tenantValues: new Map() };
+      walkProfile(session.loginBody, profile);
+      const path = profileRoute?.path ?? (session.verifyPath && PROFILE_PATH.test(session.verifyPath) ? session.verifyPath : undefined);
+      if (path) {
+        const ex = await requestAs(ctx.http, session, base, { url: new URL(path, base), area: 'authorization' });
+        if (isSuccess(ex)) {
+          const body = ex.response!.json();
+          const fresh: Profile = { tenantValues: new Map(), body, exchange: ex, path };
+          walkProfile(body, fresh);
+          // The profile route is the authority; the login response fills gaps.
+          for (const [k, v] of profile.tenantValues) if (!fresh.tenantValues.has(k)) fresh.tenantValues.set(k, v);
+          fresh.userId ??= profile.userId;
+          fresh.email ??= profile.email;
+          fresh.role ??= profile.role;
+          Object.assign(profile, fresh);
+        }
+      }
+      inv.actors.set(name, { name, session, tenant: idCfg?.tenant ?? name, role: idCfg?.role ?? session.role, profile });
+      inv.seen.set(name, identifyingValues(profile.body ?? session.loginBody));
+    }
+
+    const collections = routes.filter(isCollectionRead).slice(0, 12);
+    const creatable = (list: Route): Route | undefined =>
+      routes.find((r) => r.method === 'POST' && routeShape('GET', r.path) === routeShape('GET', list.path) && !AUTH_FLOW.test(r.path) && (r.requestSchema !== undefined || r.examples?.some((e) => e.requestBody)));
+    let n = 0;
+    for (const actor of inv.actors.values()) {
+      const seen = inv.seen.get(actor.name)!;
+      let creates = 0;
+      for (const list of collections) {
+        if (list.roles && !list.roles.includes(actor.role)) continue;
+        if (ctx.http.remaining < 50) break;
+        const listPath = fillPath(list.path, ownPathValues(list, actor));
+        if (!listPath) continue;
+        const ex = await requestAs(ctx.http, actor.session, base, { url: new URL(listPath, base), area: 'authorization' });
+        inv.lists.push({ route: list, identity: actor.name, exchange: ex });
+        if (!isSuccess(ex)) continue;
+        const body = ex.response!.json();
+        identifyingValues(body, seen);
+        for (const o of objectsIn(body, list.path).slice(0, 5)) {
+          inv.objects.push({ owner: actor.name, collection: list.path, id: o.id, idField: o.idField, values: identifyingValues(o.obj), created: false, body: o.obj, exchange: ex });
+        }
+        const create = creatable(list);
+        if (!create || creates >= 6 || isErrorBody(body)) continue;
+        if (create.roles && !create.roles.includes(actor.role)) continue;
+        const createPath = fillPath(create.path, ownPathValues(create, actor));
+        if (!createPath) continue;
+        const marker = `${inv.marker}${(n++).toString(36)}`;
+        const payload = bodyFor(create, marker);
+        if (payload === undefined) continue;
+        creates++;
+        const cex = await requestAs(ctx.http, actor.session, base, { method: 'POST', url: new URL(createPath, base), json: payload, area: 'authorization' });
+        inv.creates.push({ route: create, identity: actor.name, exchange: cex });
+        if (!isSuccess(cex)) {
+          inv.notes.push(`${actor.name}: POST ${create.path} answered ${cex.response?.status ?? cex.error?.code} — no object created there`);
+          continue;
+        }
+        const cbody = cex.response!.json();
+        const obj = createdObject(cbody, list.path);
+        let id = obj ? idOf(obj, list.path) : undefined;
+        const loc = cex.response!.headers['location'];
+        if (!id && loc) id = { id: decodeURIComponent(loc.split('?')[0]!.split('/').filter(Boolean).pop() ?? ''), idField: 'id' };
+        if (!id?.id) {
+          inv.notes.push(`${actor.name}: POST ${create.path} created something but its id could not be read from the response`);
+          continue;
+        }
+        const values = new Set([...identifyingValues(payload)].filter((v) => v.includes(marker)));
+        for (const v of identifyingValues(obj ?? {})) values.add(v);
+        for (const v of values) seen.add(v);
+        inv.objects.push({ owner: actor.name, collection: list.path, id: id.id, idField: id.idField, values, created: true, body: obj ?? cbody, exchange: cex });
+      }
+    }
+    return inv;
+  },
+});
+
+/** A create body: from the request schema, else from a recorded example with free-text values marked. */
+export function bodyFor(route: Route, marker: string, values?: Record<string, unknown>): unknown {
+  if (route.requestSchema !== undefined) return sampleFromSchema(route.requestSchema, { marker, ...(values ? { values } : {}) });
+  const example = route.examples?.find((e) => e.requestBody)?.requestBody;
+  if (!example) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(example);
+    const mark = (v: unknown, key = ''): unknown => {
+      if (typeof v === 'string') return /name|title|subject|customer|description|notes?|body|text|content|comment|label/i.test(key) ? `${marker} ${key}` : v;
+      if (Array.isArray(v)) return v.map((x) => mark(x, key));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, values && k in values ? values[k] : mark(x, k)]));
+      return v;
+    };
+    return mark(parsed);
+  } catch {
+    return undefined;
+  }
+}
+
+function lastStatic(path: string): string {
+  return singular(path.split('/').filter((s) => s && !s.startsWith('{')).pop() ?? '');
+}
+
+/** The owner's object a path parameter should name: same collection prefix first, then same kind. */
+export function objectFor(inv: Inventory, owner: string, route: Route, param: string, opts: { createdOnly?: boolean; exclude?: Set<OwnedObject> } = {}): OwnedObject | undefined {
+  const segs = route.path.split('/');
+  const i = segs.indexOf(`{${param}}`);
+  const prefix = i > 0 ? segs.slice(0, i).join('/') : '';
+  const candidates = inv.objects.filter((o) => o.owner === owner && !o.deleted && (!opts.createdOnly || o.created) && !opts.exclude?.has(o));
+  const byPrefix = candidates.filter((o) => routeShape('GET', o.collection) === routeShape('GET', prefix));
+  const stem = idStem(param) ?? singular(segs[i - 1] ?? '');
+  const byKind = candidates.filter((o) => lastStatic(o.collection) === stem || lastStatic(o.collection) === singular(segs[i - 1] ?? ''));
+  const pick = (list: OwnedObject[]): OwnedObject | undefined => list.find((o) => o.created) ?? list[0];
+  return pick(byPrefix) ?? pick(byKind);
+}
+
+/**
+ * Values for every path parameter of a route, all belonging to `owner` (its tenant ids, its objects).
+ * undefined when one cannot be filled.
+ */
+export function resolvePath(inv: Inventory, owner: string, route: Route, opts: { createdOnly?: boolean } = {}): { path: string; objects: OwnedObject[] } | undefined {
+  const actor = inv.actors.get(owner);
+  if (!actor) return undefined;
+  const values: Record<string, string | undefined> = {};
+  const objects: OwnedObject[] = [];
+  for (const p of route.params.filter((x) => x.in === 'path')) {
+    if (p.tenant) {
+      values[p.name] = tenantValueFor(actor.profile, p.name);
+      continue;
+    }
+    if (/^(?:user|member|account|me|self)[-_]?id$/i.test(p.name) || (p.name === 'id' && /\/(?:users|members)\/\{id\}/.test(route.path))) {
+      const o = objectFor(inv, owner, route, p.name, opts);
+      values[p.name] = o?.id ?? actor.profile.userId;
+      if (o) objects.push(o);
+      continue;
+    }
+    const o = objectFor(inv, owner, route, p.name, opts);
+    if (!o) return undefined;
+    values[p.name] = o.id;
+    objects.push(o);
+  }
+  const path = fillPath(route.path, values);
+  return path ? { path, objects } : undefined;
+}
