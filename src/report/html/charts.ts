@@ -7,7 +7,8 @@ import { esc } from './escape.js';
  * and <desc> describe it to screen readers.
  */
 
-const W = 480;
+// Drawn at about the size it is shown on a laptop card, so 11–12 px text stays 11–12 px.
+const W = 360;
 const INK = '#4d5562';
 const BAR = '#1d4fa0';
 const BAR_P95 = '#0d2b5e';
@@ -52,6 +53,9 @@ function histogramChart(action: string, s: LatencySummary, buckets: Array<[numbe
     );
   });
   const p95X = left + p95At * slot + slot / 2;
+  // The marker stops above the p95 bar's count label, so both stay readable.
+  const p95Count = buckets[p95At]![1];
+  const p95LineEnd = Math.max(top - 8, bottom - ((bottom - top) * p95Count) / maxCount - 18);
   const labelAnchor = p95At > buckets.length / 2 ? 'end' : 'start';
   const labelX = labelAnchor === 'end' ? p95X - 4 : p95X + 4;
   const title = `Latency distribution of ${action}`;
@@ -63,10 +67,10 @@ function histogramChart(action: string, s: LatencySummary, buckets: Array<[numbe
     `<title id="${idBase}-t">${esc(title)}</title><desc id="${idBase}-d">${esc(desc)}</desc>`,
     `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="${INK}" stroke-width="1"/>`,
     // The p95 line goes under the bars so their counts stay readable.
-    `<line x1="${round(p95X)}" y1="${top - 14}" x2="${round(p95X)}" y2="${bottom}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+    `<line x1="${round(p95X)}" y1="${top - 14}" x2="${round(p95X)}" y2="${round(p95LineEnd)}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3"/>`,
     ...parts,
     `<text x="${round(labelX)}" y="${top - 18}" text-anchor="${labelAnchor}" font-size="12" font-weight="700" fill="#b3261e">p95 ${esc(ms(s.p95))}</text>`,
-    `<text x="${left}" y="${H - 8}" font-size="11" fill="${INK}">Response time (bucket upper bound) · bar height = requests</text>`,
+    `<text x="${left}" y="${H - 8}" font-size="11" fill="${INK}">Response time (bucket upper bound); bar height: requests</text>`,
     `</svg>`,
   ].join('');
 }
