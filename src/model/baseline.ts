@@ -71,7 +71,7 @@ export function isExpired(entry: Pick<BaselineEntry, 'expires'>, now: Date): boo
  */
 export function parseBaseline(text: string, file: string): BaselineEntry[] {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const pos = err.linePos?.[0];
@@ -152,6 +152,8 @@ function formatEntryRef(e: BaselineEntry): string {
  * Entries that matched nothing are listed too (the problem was fixed or moved: delete the entry).
  */
 export function applyBaseline(report: Report, entries: readonly BaselineEntry[], now: Date, options: ApplyBaselineOptions = {}): Report {
+  // No baseline, no change: the report (and its JSON) stays exactly as the run produced it.
+  if (entries.length === 0) return report;
   const failOn = options.failOn ?? 'high';
   const live = new Map<string, BaselineEntry>();
   const expired: BaselineEntry[] = [];

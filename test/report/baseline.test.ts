@@ -214,3 +214,10 @@ describe('inline suppressions', () => {
     expect(loadInlineSuppressions([stripe, outside], root)).toEqual([{ id: stripe.id, reason: 'fixture', source: 'inline src/billing/stripe.ts:12' }]);
   });
 });
+
+describe('applyBaseline without entries', () => {
+  it('returns the report unchanged (no empty baseline facts in the JSON)', () => {
+    const report = richReport();
+    expect(applyBaseline(report, [], NOW)).toBe(report);
+  });
+});
