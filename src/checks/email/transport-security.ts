@@ -19,7 +19,8 @@ export const mtaSts = defineCheck({
     const s = mail.mtaSts;
     const location = { domain: d, record: recordLabel('TXT', s.name) };
     if (s.records.length === 0) {
-      return [{ status: 'warn', title: `No MTA-STS record at ${s.name}`, location, fix: `Serve "version: STSv1\\nmode: testing\\nmx: <your MX hosts>\\nmax_age: 604800" at https://mta-sts.${d}/.well-known/mta-sts.txt, then publish TXT at ${s.name}: "v=STSv1; id=20261123T000000".` }];
+      const mxLines = (mail.mx.hosts.length ? mail.mx.hosts.map((h) => h.exchange) : [`<your MX host>`]).map((h) => `"mx: ${h}"`).join(', ');
+      return [{ status: 'warn', title: `No MTA-STS record at ${s.name}`, location, fix: `Serve https://mta-sts.${d}/.well-known/mta-sts.txt with the lines "version: STSv1", "mode: testing", ${mxLines}, "max_age: 604800" (switch to "mode: enforce" once TLS-RPT reports are clean), then publish TXT at ${s.name}: "v=STSv1; id=20261123T000000".` }];
     }
     if (s.records.length > 1 || !s.parsed?.ok) {
       return [{ status: 'warn', title: `The MTA-STS record at ${s.name} is invalid`, location, evidence: { notes: [...s.records.map((r) => `TXT ${s.name}: "${r}"`), ...(s.parsed?.errors ?? ['more than one record'])] }, fix: `Publish exactly one TXT at ${s.name}: "v=STSv1; id=20261123T000000".` }];
