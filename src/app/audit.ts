@@ -46,6 +46,8 @@ export interface AuditOptions {
   checks?: Check<any>[];
   checkDeadlineMs?: number;
   runDeadlineMs?: number;
+  /** The config already loaded by the caller (saves reading it twice). */
+  prepared?: PreparedRun;
 }
 
 export function parseAreaList(flag: string, value: string): Area[] {
@@ -111,7 +113,7 @@ export function askedAreas(config: Config): Map<Area, string> {
 
 export async function runAudit(opts: AuditOptions): Promise<Report> {
   const startedAt = new Date();
-  const prepared = prepare(opts);
+  const prepared = opts.prepared ?? prepare(opts);
   const { config } = prepared;
   const overrides = parseOverrides(opts.resolve, opts.connectTo);
   let ca: string | undefined;

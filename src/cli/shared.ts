@@ -2,6 +2,8 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../app/audit.js';
+import { allChecks } from '../checks/index.js';
+import type { Config } from '../config/schema.js';
 import { exitCodeOf, type Report } from '../model/report.js';
 import { FAIL_ON_VALUES, type FailOn } from '../model/severity.js';
 import { FORMATS, render, type Format } from '../report/index.js';
@@ -50,12 +52,13 @@ export interface EmitOptions {
   format: Format;
   out?: string;
   verbose?: boolean;
+  config?: Partial<Config>;
 }
 
 /** Renders the report, prints or writes it, and returns the exit code of its verdict. */
 export function emitReport(report: Report, opts: EmitOptions): number {
   const color = !opts.out && opts.format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-  const text = render(report, opts.format, { color, verbose: opts.verbose ?? false });
+  const text = render(report, opts.format, { color, verbose: opts.verbose ?? false, checksMeta: allChecks.map((c) => c.meta), ...(opts.config ? { config: opts.config } : {}) });
   if (opts.out) {
     writeAtomic(opts.out, text);
     if (process.stderr.isTTY) process.stderr.write(`${report.verdict} (score ${report.score}) — report written to ${opts.out}\n`);

@@ -1,17 +1,19 @@
 import { Command } from 'commander';
-import { parseAreaList, runAudit } from '../../app/audit.js';
+import { resolve as resolvePath } from 'node:path';
+import { parseAreaList, prepare, runAudit } from '../../app/audit.js';
+import { applyAcceptedFindings } from '../../app/baseline.js';
 import type { Format } from '../../report/index.js';
 import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber } from '../shared.js';
 import { terminalProgress } from '../progress.js';
 
 interface AuditFlags {
+  baseline?: string;
   config?: string;
   only?: string;
   skip?: string;
   format: Format;
   out?: string;
   failOn: string;
-  baseline?: string;
   resolve?: string[];
   connectTo?: string[];
   dns?: string;
@@ -33,6 +35,7 @@ export function auditCommand(): Command {
     .addOption(formatOption())
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
     .addOption(failOnOption())
+    .option('--baseline <file>', 'accepted findings (id + reason + optional expiry) left out of the verdict, score and every format')
     .option('--resolve <host:port:address>', "connect to ADDRESS for HOST:PORT, keeping the port (curl's meaning); repeatable", collect)
     .option('--connect-to <host:port:host2:port2>', 'connect to HOST2:PORT2 for HOST:PORT (curl); repeatable', collect)
     .option('--ca <file>', 'extra CA certificates (PEM) to trust')
@@ -65,7 +68,9 @@ Examples:
       process.on('SIGINT', onSigint);
       const progress = flags.format === 'json' ? undefined : terminalProgress(process.stderr, flags.maxRequests ?? 3000);
       try {
-        const report = await runAudit({
+        const prepared = prepare({ ...(url ? { url } : {}), ...(flags.config ? { configPath: flags.config } : {}), env: process.env });
+        let report = await runAudit({
+          prepared,
           ...(url ? { url } : {}),
           ...(flags.config ? { configPath: flags.config } : {}),
           ...(flags.only ? { only: parseAreaList('--only', flags.only) } : {}),
@@ -83,7 +88,13 @@ Examples:
           ...(progress ? { progress } : {}),
         });
         progress?.done();
-        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+        const baselineFile = flags.baseline ?? (prepared.config.baseline ? resolvePath(prepared.configDir, prepared.config.baseline) : undefined);
+        report = await applyAcceptedFindings(report, {
+          ...(baselineFile ? { baselineFile } : {}),
+          ...(prepared.config.repo ? { repoDir: resolvePath(prepared.configDir, prepared.config.repo) } : {}),
+          failOn: failOnValue(flags.failOn),
+        });
+        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false, config: prepared.config });
       } finally {
         progress?.done();
         process.off('SIGINT', onSigint);
