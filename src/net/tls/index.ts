@@ -9,3 +9,4 @@ export {
   type PublicKeyInfo,
   type SignatureInfo,
 } from './certificate.js';
+export { tlsInspectionsGatherer } from './gatherer.js';

@@ -83,8 +83,8 @@ export interface TlsInspection {
   trust?: { authorized: boolean; error?: string; store: 'system' | 'system+ca' };
   /** The chain exactly as the server sends it, leaf first (certificates linking to one another). */
   chain: CertificateInfo[];
-  /** Fingerprints of the chain as the verifier completed it from the trust store. */
-  verifiedChain: string[];
+  /** The chain as the verifier completed it from the trust store (leaf first). */
+  verifiedChain: Array<{ subject: string; fingerprint256: string; selfSigned: boolean }>;
   /** Whether the requested hostname matches the leaf (SAN, or CN when there is no SAN). */
   hostname?: { matches: boolean; error?: string };
   completion?: ChainCompletion;
@@ -232,7 +232,10 @@ export async function inspectTls(target: { host: string; port: number }, opts: T
     protocol: main.protocol,
     cipher: main.cipherStandardName ?? main.cipher,
     trust: { authorized: main.authorized, ...(main.authorizationError ? { error: main.authorizationError } : {}), store: opts.ca ? 'system+ca' : 'system' },
-    verifiedChain: main.chain.map((d) => new X509Certificate(d).fingerprint256),
+    verifiedChain: main.chain.map((d) => {
+      const x = new X509Certificate(d);
+      return { subject: describeCertificate(x).subject, fingerprint256: x.fingerprint256, selfSigned: isSelfSigned(x) };
+    }),
     hostname: hostnameMatch(host, main),
   };
 
