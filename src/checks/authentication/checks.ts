@@ -24,6 +24,14 @@ export function pairEvidence(ctx: CheckContext, first: { label: string; exchange
   };
 }
 
+/** When something was tested and nothing failed, say "pass" explicitly next to any "not tested" note. */
+export function withPass(ctx: CheckContext, out: FindingDraft[], tested: number): FindingDraft[] {
+  if (tested > 0 && !out.some((f) => f.status === 'fail' || f.status === 'warn')) {
+    out.unshift({ status: 'pass', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, discriminator: 'tested' });
+  }
+  return out;
+}
+
 /** Routes that could not be judged are said so, once per check: never a pass. */
 export function notTestedDraft(ctx: CheckContext, what: string, items: Array<{ route: Route; reason: string }>): FindingDraft[] {
   if (items.length === 0) return [];
@@ -99,7 +107,8 @@ export const missingAuthentication = defineCheck({
       const mal = r.attempts.find((a) => a.kind === 'malformed-token');
       if (mal?.verdict.data && !anon?.verdict.data) out.push(failFor(ctx, r, mal, `${r.route.method} ${r.route.path} accepts a malformed token`));
     }
-    return [...out, ...notTestedDraft(ctx, 'missing authentication', notTested)];
+    const tested = probe.results.filter((r) => !r.notTested || r.attempts.length > 0).length;
+    return [...withPass(ctx, out, tested), ...notTestedDraft(ctx, 'missing authentication', notTested)];
   },
 });
 
