@@ -110,3 +110,10 @@ describe('flaw switches', () => {
     for (const f of FLAWS) expect(source, f.name).toContain(`FLAW ${f.name}:`);
   });
 });
+
+describe('examples/demo-portal/README.md', () => {
+  it('documents every flaw with its area and whether it is in all', () => {
+    const readme = readFileSync(new URL('../../examples/demo-portal/README.md', import.meta.url), 'utf8');
+    for (const f of FLAWS) expect(readme, f.name).toContain(`| \`${f.name}\` | ${f.area} | ${f.inAll ? 'yes' : 'no'} |`);
+  });
+});

@@ -37,7 +37,15 @@ function httpError(status: number, message: string): FastifyError {
 export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: boolean; mailbox: boolean }): FastifyInstance {
   const { flaws } = ctx;
   const app = Fastify({
-    logger: opts.log ? { level: 'info' } : false,
+    // Request logs carry the path only: query strings hold reset and invite tokens.
+    logger: opts.log
+      ? {
+          level: 'info',
+          serializers: {
+            req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+          },
+        }
+      : false,
     // Unknown properties are an error, not silently dropped, and "1" is not the number 1.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     bodyLimit: 1024 * 1024,

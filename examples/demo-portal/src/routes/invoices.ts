@@ -70,14 +70,22 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const prefix = (db.prepare('SELECT slug FROM orgs WHERE id = ?').get(orgId) as { slug: string }).slug.slice(0, 4).toUpperCase();
     const number = `${prefix}-2026-${String(count + 1).padStart(4, '0')}-${Date.now().toString(36).slice(-4)}`;
     const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-    const id = Number(
-      db
-        .prepare(
-          `INSERT INTO invoices (org_id, number, customer, customer_email, amount_cents, currency, status, due_date, notes, created_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(orgId, number, str(fields.customer), str(fields.customer_email), fields.amount_cents, str(fields.currency) ?? 'USD', str(fields.status) ?? 'draft', str(fields.due_date), str(fields.notes), p.user.id, nowIso()).lastInsertRowid,
-    );
+    let id: number;
+    try {
+      id = Number(
+        db
+          .prepare(
+            `INSERT INTO invoices (org_id, number, customer, customer_email, amount_cents, currency, status, due_date, notes, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(orgId, number, str(fields.customer), str(fields.customer_email), fields.amount_cents, str(fields.currency) ?? 'USD', str(fields.status) ?? 'draft', str(fields.due_date), str(fields.notes), p.user.id, nowIso()).lastInsertRowid,
+      );
+    } catch (err) {
+      // Only the unvalidated (mass-assignment) build can get here with bad values; keep that
+      // flaw about ownership, not about 500s.
+      if (flaws.has('mass-assignment')) return reply.code(400).send({ error: 'invalid_request', message: 'Could not save those values.' });
+      throw err;
+    }
     audit(ctx, orgId, p.user.id, 'invoice.created', number);
     return reply.code(201).header('location', `/api/invoices/${id}`).send(byId.get(id));
   });
