@@ -31,7 +31,9 @@ export function mdText(value: unknown): string {
     .replace(/\r?\n/g, ' ')
     .replace(/([\\`*_[\]<>|~&])/g, '\\$1')
     // What would start a heading, a list or a quote at the beginning of a line or cell.
-    .replace(/^(\s*)([#+\-=]|\d+[.)])/, '$1\\$2');
+    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
+    // Only punctuation can be backslash-escaped (CommonMark): "1." becomes "1\." not "\1.".
+    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
 }
 
 /** Inline code, safe inside a table cell: a fence longer than any backtick run, pipes escaped. */

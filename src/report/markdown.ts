@@ -1,7 +1,7 @@
 import { AREA_TITLES } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
 import type { Report } from '../model/report.js';
-import { describeLocation } from './text.js';
+import { baselineNotes, describeLocation } from './text.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -60,6 +60,8 @@ export function renderMarkdown(report: Report): string {
   for (const f of shown) out.push(findingSection(f), '');
   const passed = report.findings.filter((f) => f.status === 'pass');
   if (passed.length) out.push('## Passed', '', ...passed.map((f) => `- \`${f.check}\` ${esc(f.title)}${describeLocation(f.location) ? ` (${esc(describeLocation(f.location))})` : ''}`), '');
-  if (report.suppressed?.length) out.push('## Suppressed by the baseline', '', ...report.suppressed.map((s) => `- \`${s.id}\`: ${esc(s.reason)}${s.expires ? ` (until ${s.expires})` : ''}`), '');
+  if (report.suppressed?.length) out.push('## Accepted by the baseline', '', ...report.suppressed.map((s) => `- \`${s.id}\`: ${esc(s.reason)}${s.expires ? ` (until ${s.expires})` : ''}`), '');
+  const notes = baselineNotes(report);
+  if (notes.length) out.push('## Baseline notes', '', ...notes.map((n) => `- ${esc(n)}`), '');
   return out.join('\n') + '\n';
 }

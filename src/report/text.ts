@@ -25,6 +25,12 @@ export function describeLocation(l: Location): string {
   return parts.join(' · ');
 }
 
+/** Notes on expired or unmatched baseline entries (set by applyBaseline). */
+export function baselineNotes(report: Report): string[] {
+  const b = report.facts?.['baseline'] as { notes?: unknown } | undefined;
+  return Array.isArray(b?.notes) ? b.notes.filter((n): n is string => typeof n === 'string') : [];
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -85,7 +91,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     lines.push('', paint('bold', `${pad('Latency (ms)', 44)}${lpad('p50', 7)}${lpad('p95', 7)}${lpad('p99', 7)}${lpad('max', 7)}${lpad('n', 7)}${lpad('err', 5)}`));
     for (const [action, l] of lat) lines.push(`${pad(action, 44)}${lpad(l.p50.toFixed(0), 7)}${lpad(l.p95.toFixed(0), 7)}${lpad(l.p99.toFixed(0), 7)}${lpad(l.max.toFixed(0), 7)}${lpad(String(l.count), 7)}${lpad(String(l.errors), 5)}`);
   }
-  if (report.suppressed?.length) lines.push('', paint('gray', `${report.suppressed.length} finding(s) suppressed by the baseline.`));
+  if (report.suppressed?.length) lines.push('', paint('gray', `${report.suppressed.length} finding(s) accepted by the baseline (see --format md for the reasons).`));
+  for (const note of baselineNotes(report)) lines.push(paint('yellow', `Baseline: ${note}`));
   lines.push('', paint('gray', 'Details: --format md|json|html, or -v for every finding.'));
   return lines.join('\n') + '\n';
 }
