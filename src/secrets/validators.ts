@@ -127,7 +127,7 @@ export function isAwsKeyIdShape(id: string): boolean {
 
 const PLACEHOLDER_SYMBOLS = /\*\*\*|\.\.\.|<|>|\$\{|\{\{|%\(|%s\b/;
 /** Words that start a placeholder token (`YOUR_API_KEY`, `exampleToken`, `sk_live_yourkeyhere`). */
-const PLACEHOLDER_PREFIXES = ['example', 'sample', 'dummy', 'fake', 'placeholder', 'changeme', 'replace', 'your', 'insert', 'redacted', 'notreal', 'lorem', 'foobar', 'mock', 'xxx'];
+const PLACEHOLDER_PREFIXES = ['example', 'sample', 'dummy', 'fake', 'placeholder', 'changeme', 'replace', 'your', 'insert', 'redacted', 'notreal', 'lorem', 'foobar', 'mock', 'xxx', 'demo'];
 const PLACEHOLDER_TOKENS = new Set(['here', 'todo', 'tbd', 'change', 'me', 'test', 'key', 'token', 'secret', 'my', 'api', 'not', 'real', 'a']);
 const SEQUENCES = ['0123456789', 'abcdefghij', 'qwertyuiop', 'abcdef0123', '1234567890'];
 

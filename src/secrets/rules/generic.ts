@@ -15,11 +15,11 @@ const NOT_SECRET_NAME =
 
 const STRONG_NAME = /secret|passw(or)?d|passwd|pwd|token|api[_-]?key|apikey|private[_-]?key|credential/i;
 
-const TRIVIAL = /^(password|passw0rd|changeme|secret|admin|root|test|testing|example|default|none|null|nil|undefined|true|false|yes|no|on|off|string|required|optional|hidden|redacted|empty|todo|tbd|n\/a|dev|development|local|production|staging)$/i;
+const TRIVIAL = /^(password|passw0rd|changeme|secret|admin|root|test|testing|example|default|none|null|nil|undefined|true|false|yes|no|on|off|string|required|optional|hidden|redacted|empty|todo|tbd|n\/a|dev|development|local|production|staging)$|^(password|passw0rd|pa55word|secret|admin|test|changeme|qwerty|letmein|welcome|abc)[-_]?\d{0,4}!?$/i;
 
 /** An expression, a reference or a word rather than a literal secret. */
 function looksLikeCodeOrWord(value: string): boolean {
-  if (/^(\$|%|@|#|&|\*|<|\{|\[|\(|!)/.test(value)) return true; // ${VAR}, $VAR, %(x)s, @Value, <token>, {{x}}
+  if (/^(\$|%|@|#|&|\*|<|\{|\[|\(|!|-)/.test(value) || /[}]$/.test(value)) return true; // ${VAR}, $VAR, %(x)s, @Value, <token>, {{x}}
   if (/process\.env|os\.environ|getenv|import\.meta|env\(|secrets\.|vars\.|config\.|settings\.|\(|\)|:\/\/|\\n/.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(value)) return true; // dotted reference
   if (/^[a-z]+([A-Z][a-z]+)+$/.test(value)) return true; // camelCase words
