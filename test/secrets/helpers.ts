@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { makeSynth } from '../../src/secrets/rules/synth.js';
 
 /** Key-shaped values built at run time (nothing key-shaped is committed). */
-export function secrets(seed = 5): Record<string, string> {
+export function secrets(seed = 5) {
   const s = makeSynth(seed);
   return {
     stripe: s('sk_live_{{a62:32}}'),
