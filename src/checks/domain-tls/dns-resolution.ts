@@ -2,11 +2,11 @@ import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import { describeAnswer } from '../../net/dns/types.js';
 import { dnsGatherer, type HostnameEvidence } from './dns-evidence.js';
 
-function suggestion(h: HostnameEvidence, all: HostnameEvidence[]): string {
-  const apex = all.find((x) => x.role === 'apex' && (h.name === `www.${x.name}` || h.name.endsWith('.' + x.name)));
-  const www = all.find((x) => x.role === 'www' && x.name === `www.${h.name}`);
-  if (h.role === 'www' && apex && apex.addresses.length) return `Publish CNAME at ${h.name}: ${apex.name}. (or A records ${apex.addresses.filter((a) => !a.includes(':')).join(', ')}), and redirect it to the canonical host.`;
-  if (h.role === 'apex' && www && www.addresses.length) {
+function suggestion(h: HostnameEvidence, all: HostnameEvidence[], apexes: string[]): string {
+  const apex = h.name.startsWith('www.') ? all.find((x) => x.name === h.name.slice(4) && apexes.includes(x.name)) : undefined;
+  const www = apexes.includes(h.name) ? all.find((x) => x.name === `www.${h.name}`) : undefined;
+  if (apex && apex.addresses.length) return `Publish CNAME at ${h.name}: ${apex.name}. (or A records ${apex.addresses.filter((a) => !a.includes(':')).join(', ')}), and redirect it to the canonical host.`;
+  if (www && www.addresses.length) {
     const v4 = www.addresses.filter((a) => !a.includes(':'));
     return `Publish A at ${h.name}: ${v4.join(', ') || '<server IPv4>'} (the address ${www.name} resolves to), or an ALIAS/ANAME to ${www.cnameChain.at(-1) ?? www.name} if your DNS provider offers one — a CNAME is not allowed at the zone apex.`;
   }
@@ -54,7 +54,7 @@ export const dnsResolution = defineCheck({
         title: nx ? `${h.name} does not exist in DNS (NXDOMAIN)` : `${h.name} has no A or AAAA record`,
         location,
         evidence: { notes },
-        fix: suggestion(h, dns.hostnames),
+        fix: suggestion(h, dns.hostnames, dns.zones.map((z) => z.apex)),
       });
     }
     return out;
