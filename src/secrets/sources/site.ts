@@ -17,9 +17,30 @@ export interface SiteScanResult {
 export interface SiteScanLimits {
   maxScripts: number;
   maxBodyBytes: number;
+  /** HTML pages visited (the landing page and same-origin links from it, two levels deep). */
+  maxPages: number;
 }
 
-const DEFAULT_LIMITS: SiteScanLimits = { maxScripts: 40, maxBodyBytes: 20 * 1024 * 1024 };
+const DEFAULT_LIMITS: SiteScanLimits = { maxScripts: 40, maxBodyBytes: 20 * 1024 * 1024, maxPages: 12 };
+
+/** Links worth following to find the scripts a site loads: same-origin pages, never actions or data. */
+export function pageLinks(html: string, base: URL): string[] {
+  const out = new Set<string>();
+  const re = /<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>#]+)/gi;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(html)) !== null) {
+    try {
+      const u = new URL(m[1]!, base);
+      if (u.origin !== base.origin) continue;
+      if (/logout|sign-?out|delete|remove|\/api\/|\.(csv|json|xml|pdf|zip|png|jpe?g|gif|svg|css|js|map|txt|ico)$/i.test(u.pathname)) continue;
+      u.hash = '';
+      out.add(u.href);
+    } catch {
+      /* malformed URL: skip */
+    }
+  }
+  return [...out];
+}
 
 /** Script URLs a page loads: `<script src>`, and module preloads. */
 export function scriptUrls(html: string, base: URL): string[] {
@@ -62,11 +83,30 @@ export async function scanSite(http: HttpClient, baseUrl: URL, engine: SecretEng
 
   const page = await fetchText(baseUrl.href);
   if (!page) throw new Error(`the landing page ${baseUrl.href} could not be fetched: ${result.errors[0] ?? 'HTTP error status'}`);
-  scanAs(page.text, page.finalUrl);
   const origin = new URL(page.finalUrl).origin;
-  const scripts = scriptUrls(page.text, new URL(page.finalUrl))
-    .filter((u) => new URL(u).origin === origin)
-    .slice(0, limits.maxScripts);
+  // The landing page and the pages it links to (login, reset …) load the scripts worth reading.
+  const visited = new Set<string>([baseUrl.href, page.finalUrl]);
+  const scriptSet = new Set<string>();
+  let frontier: Array<{ text: string; url: string }> = [{ text: page.text, url: page.finalUrl }];
+  for (let depth = 0; depth <= 2 && frontier.length; depth++) {
+    const next: Array<{ text: string; url: string }> = [];
+    for (const p of frontier) {
+      scanAs(p.text, p.url);
+      for (const s of scriptUrls(p.text, new URL(p.url))) if (new URL(s).origin === origin) scriptSet.add(s);
+      if (depth === 2) continue;
+      for (const link of pageLinks(p.text, new URL(p.url))) {
+        if (visited.has(link) || visited.size >= limits.maxPages) continue;
+        visited.add(link);
+        const got = await fetchText(link);
+        if (got && !visited.has(got.finalUrl + '#seen') && /<html|<!doctype/i.test(got.text.slice(0, 1000))) {
+          visited.add(got.finalUrl + '#seen');
+          next.push({ text: got.text, url: got.finalUrl });
+        }
+      }
+    }
+    frontier = next;
+  }
+  const scripts = [...scriptSet].slice(0, limits.maxScripts);
   for (const script of scripts) {
     const js = await fetchText(script);
     if (!js) continue;
