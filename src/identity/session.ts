@@ -132,9 +132,8 @@ function describeFailure(ex: HttpExchange, what: string): string {
 }
 
 /** Logs one identity in. Throws an Error with a message a user can act on when it cannot. */
-export async function login(http: HttpClient, base: URL, name: string, id: IdentityConfig): Promise<Session> {
+export async function login(http: HttpClient, base: URL, name: string, id: IdentityConfig, jar: CookieJar = new CookieJar()): Promise<Session> {
   const l = id.login;
-  const jar = new CookieJar();
   const s: Session = { identity: name, role: id.role, kind: l.kind, jar, loginExchanges: [], ...(id.tenant ? { tenant: id.tenant } : {}) };
   const secretsOf = (v: unknown): void => {
     if (typeof v === 'string') http.registerSecret(v);
