@@ -6,6 +6,7 @@ import type { ServerTimingSummary } from './server-timing.js';
 
 export function ms(n: number): string {
   if (n >= 10_000) return `${(n / 1000).toFixed(1)} s`;
+  if (Number.isInteger(n)) return `${n} ms`;
   if (n >= 100) return `${Math.round(n)} ms`;
   if (n >= 10) return `${n.toFixed(1)} ms`;
   return `${n.toFixed(2)} ms`;
