@@ -195,3 +195,20 @@ describe('parseDnsServer (--dns SERVER[:PORT])', () => {
     expect(() => parseDnsServer(input)).toThrow(/^--dns /);
   });
 });
+
+describe('CNAME loops across zone edges', () => {
+  it('ends with SERVFAIL instead of hanging, even when both ends are asked at once', async () => {
+    const loop = await startDnsServer({
+      origins: ['one.test', 'two.test'],
+      zones: { 'a.one.test': [{ type: 'CNAME', data: 'b.two.test' }], 'b.two.test': [{ type: 'CNAME', data: 'a.one.test' }] },
+    });
+    try {
+      const r = createResolver({ servers: [loop.address], timeoutMs: 500, retries: 0 });
+      const [x, y] = await Promise.all([r.query('a.one.test', 'A'), r.query('b.two.test', 'A')]);
+      expect(x.rcode).toBe('SERVFAIL');
+      expect(y.rcode).toBe('SERVFAIL');
+    } finally {
+      await loop.close();
+    }
+  });
+});

@@ -238,13 +238,14 @@ export function createResolver(opts: ResolverOptions = {}): ConfiguredResolver {
         return { ...answer, rcode: 'SERVFAIL', error: { kind: 'malformed', message: `CNAME chain from ${name} loops or is longer than ${MAX_CNAME_HOPS}` } };
       }
       for (const n of answer.cnameChain) seen.add(n);
-      const rest = await cached(end, type, hops + answer.cnameChain.length, seen);
+      // Not through the cache: two in-flight chases of one loop would otherwise wait on each other forever.
+      const rest = await resolve(end, type, hops + answer.cnameChain.length, seen);
       return { ...rest, name, cnameChain: [...answer.cnameChain, ...rest.cnameChain], elapsedMs: Date.now() - started };
     }
     return answer;
   }
 
-  function cached(name: string, type: DnsQueryType, hops = 0, seen = new Set<string>()): Promise<DnsAnswer> {
+  function cached(name: string, type: DnsQueryType, hops: number, seen: Set<string>): Promise<DnsAnswer> {
     const key = `${type} ${name}`;
     const hit = cache.get(key);
     if (hit) return hit;
