@@ -30,7 +30,7 @@ describe('launchready load', () => {
     expect(text).toMatch(/open model: 10 requests\/s on a fixed schedule/);
     expect(text).toMatch(/GET \/api\/slow\s+7\s+0\s+6\d\d ms/);
     expect(text).toMatch(/Server-Timing db: p50 2\.50 ms/);
-    expect(text).toMatch(/FAIL  GET \/api\/slow is slow under load/);
+    expect(text).toMatch(/FAIL {2}GET \/api\/slow is slow under load/);
     expect(text).toMatch(/verdict: not-ready/);
   });
 
