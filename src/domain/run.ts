@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { askedAreas, parseOverrides, UsageError } from '../app/audit.js';
+import { TOOL } from '../app/tool.js';
+import { allChecks } from '../checks/index.js';
+import { ConfigSchema } from '../config/schema.js';
+import type { Check } from '../engine/check.js';
+import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
+import { runChecks } from '../engine/runner.js';
+import type { Area } from '../model/area.js';
+import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
+import type { FailOn } from '../model/severity.js';
+import { createResolver, resolveOverridesOf } from '../net/dns/index.js';
+import { HttpClient, type HostResolver } from '../net/http.js';
+import type { ConnectOverride } from '../net/overrides.js';
+
+/**
+ * `launchready domain DOMAIN`: DNS, redirects, TLS, the edge and mail authentication of one domain,
+ * with no app configuration. The domain and its `www.` twin are both looked at, and every
+ * public-hostname check runs whatever the names resolve to (the target is never "development").
+ */
+
+export interface DomainAuditOptions {
+  /** `example.com` (a URL such as https://example.com/ is accepted and reduced to its host). */
+  domain: string;
+  /** --mail-domain; default: the apex of DOMAIN. */
+  mailDomain?: string;
+  /** --dkim-selector, repeatable. */
+  dkimSelectors?: string[];
+  /** --dns SERVER[:PORT], parsed. */
+  dnsServers?: Array<{ host: string; port: number }>;
+  /** --resolve HOST:PORT:ADDRESS, raw. */
+  resolve?: string[];
+  /** --connect-to HOST:PORT:HOST2:PORT2, raw. */
+  connectTo?: string[];
+  /** Already parsed overrides (used instead of resolve/connectTo when given). */
+  overrides?: ConnectOverride[];
+  /** --ca FILE. */
+  caFile?: string;
+  /** --ca contents (PEM), when the caller already read the file. */
+  ca?: string;
+  failOn: FailOn;
+  timeoutMs?: number;
+  maxRequests?: number;
+  maxRate?: number;
+  /** Also check `www.DOMAIN` (default true). */
+  includeWww?: boolean;
+  env?: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  /** Replaces the check selection (tests). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  checks?: Check<any>[];
+  checkDeadlineMs?: number;
+  runDeadlineMs?: number;
+  now?: Date;
+  seed?: number;
+}
+
+/** The areas a domain audit judges in full. */
+export const DOMAIN_AREAS: readonly Area[] = ['domain-tls', 'email'];
+/** Edge checks that need only the public landing page (no identities, no API surface). */
+export const DOMAIN_EDGE_CHECKS: readonly string[] = ['edge/cdn', 'edge/security-headers', 'edge/version-banner'];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function domainChecks(from: Check<any>[] = allChecks): Check<any>[] {
+  return from.filter((c) => DOMAIN_AREAS.includes(c.meta.area) || DOMAIN_EDGE_CHECKS.includes(c.meta.id));
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** `example.com` from what the user typed; a UsageError (exit 2) for anything that is not a host name. */
+export function parseDomainArgument(raw: string): string {
+  let s = raw.trim().toLowerCase();
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(s)) {
+    try {
+      s = new URL(s).hostname;
+    } catch {
+      throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is not a domain name (expected e.g. example.com)`);
+    }
+  }
+  s = s.replace(/\.$/, '');
+  if (isIP(s) || isIP(s.replace(/^\[|\]$/g, ''))) throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is an IP address: give the domain name (example.com) and map it with --resolve example.com:443:${s.replace(/^\[|\]$/g, '')}`);
+  const labels = s.split('.');
+  if (s.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1]!))
+    throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is not a domain name (expected e.g. example.com)`);
+  return s;
+}
+
+/** The apex and www names a domain audit looks at, the given name first. */
+export function domainHosts(domain: string, includeWww = true): { hosts: string[]; apex: string } {
+  if (domain.startsWith('www.') && domain.split('.').length > 2) {
+    const apex = domain.slice(4);
+    return { hosts: includeWww ? [domain, apex] : [domain], apex };
+  }
+  return { hosts: includeWww ? [domain, `www.${domain}`] : [domain], apex: domain };
+}
+
+export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> {
+  const startedAt = opts.now ?? new Date();
+  const domain = parseDomainArgument(opts.domain);
+  const { hosts, apex } = domainHosts(domain, opts.includeWww ?? true);
+  const overrides = opts.overrides ?? parseOverrides(opts.resolve, opts.connectTo);
+  let ca = opts.ca;
+  if (!ca && opts.caFile) {
+    try {
+      ca = readFileSync(opts.caFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--ca ${opts.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${opts.caFile}: no PEM certificate in the file (expected -----BEGIN CERTIFICATE-----)`);
+  }
+  const mailDomain = opts.mailDomain ? parseDomainArgument(opts.mailDomain) : apex;
+  const config = ConfigSchema.parse({
+    target: `https://${domain}/`,
+    domains: hosts,
+    mail: { domain: mailDomain, dkimSelectors: opts.dkimSelectors ?? [] },
+  });
+  const target: TargetInfo = { baseUrl: new URL(`https://${domain}/`), isDevelopment: false };
+
+  // One resolver for DNS checks, HTTP and TLS when --dns is given; otherwise connections use the
+  // system resolver (as `audit` does) and the DNS checks build theirs from the run options.
+  const resolver: (HostResolver & { query?: unknown }) | undefined = opts.dnsServers?.length
+    ? createResolver({ servers: opts.dnsServers, overrides: resolveOverridesOf({ overrides }), ...(opts.signal ? { signal: opts.signal } : {}) })
+    : undefined;
+
+  const http = new HttpClient({
+    maxRequests: opts.maxRequests ?? config.budget.maxRequests,
+    rate: opts.maxRate ?? config.budget.rate,
+    timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs,
+    maxBodyBytes: config.budget.maxBodyBytes,
+    overrides,
+    ...(resolver ? { resolver } : {}),
+    ...(ca ? { ca } : {}),
+    // Nothing credentialed is sent by a domain audit: the scope is the domain's own origins only.
+    scope: hosts.map((h) => `https://${h}`),
+    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const runOptions: RunOptions = {
+    allowWrites: false,
+    seed: opts.seed ?? 1,
+    overrides,
+    ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
+    ...(ca ? { ca } : {}),
+  };
+  const selected = opts.checks ?? domainChecks();
+  try {
+    const result = await runChecks({
+      checks: selected,
+      config,
+      configDir: process.cwd(),
+      target,
+      http,
+      options: runOptions,
+      env: opts.env ?? {},
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      checkDeadlineMs: opts.checkDeadlineMs ?? 90_000,
+      runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      now: startedAt,
+      ...(resolver ? { extensions: { resolver } } : {}),
+    });
+    const incomplete = [...result.incomplete];
+    const areasRun = new Set(selected.map((c) => c.meta.area));
+    for (const [area, why] of askedAreas(config)) {
+      if (!areasRun.has(area)) continue;
+      const tested = result.findings.some((f) => f.area === area && f.status !== 'skip');
+      if (!tested) {
+        const reasons = [...new Set(result.findings.filter((f) => f.area === area && f.reason).map((f) => f.reason!))];
+        incomplete.push(`${area}: asked for (${why}) but could not be tested${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
+      }
+    }
+    const findings = result.findings;
+    return {
+      tool: TOOL,
+      target: domain,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      verdict: verdictOf(findings, opts.failOn, incomplete),
+      incomplete,
+      score: scoreOf(findings),
+      scorecard: scorecardOf(findings),
+      findings,
+      blockers: blockersOf(findings),
+      accessMatrix: [],
+      latency: {},
+      stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
+      ...(result.contributions.facts && Object.keys(result.contributions.facts).length ? { facts: result.contributions.facts } : {}),
+    };
+  } finally {
+    await http.close();
+  }
+}
