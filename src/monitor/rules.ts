@@ -134,6 +134,8 @@ export interface HistoryPoint {
   ok: boolean;
   httpStatus: number | null;
   latencyMs: number | null;
+  /** Part of an outage the down rule already alerted on: window rules leave it out (one outage, one alert). */
+  covered?: boolean;
 }
 
 function matchesStatus(status: number, list: Array<number | string>): boolean {
@@ -144,7 +146,7 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 /** Error-rate spike: the share of 5xx/401/403 in the window against the hour before it. */
 export function errorRateOutcome(history: HistoryPoint[], p: ErrorRatePolicy, now: number): Outcome {
-  const withStatus = history.filter((h) => h.httpStatus !== null);
+  const withStatus = history.filter((h) => h.httpStatus !== null && !h.covered);
   const recent = withStatus.filter((h) => h.at > now - p.windowMs);
   const base = withStatus.filter((h) => h.at <= now - p.windowMs && h.at > now - p.baselineMs);
   if (recent.length === 0) return { bad: undefined, message: '', evidence: '' };
@@ -165,7 +167,7 @@ export function errorRateOutcome(history: HistoryPoint[], p: ErrorRatePolicy, no
 
 /** p95 latency over the window above the threshold (only answered requests count). */
 export function latencyOutcome(history: HistoryPoint[], p: LatencyPolicy, now: number): Outcome {
-  const lat = history.filter((h) => h.at > now - p.windowMs && h.latencyMs !== null && h.httpStatus !== null).map((h) => h.latencyMs!);
+  const lat = history.filter((h) => !h.covered && h.at > now - p.windowMs && h.latencyMs !== null && h.httpStatus !== null).map((h) => h.latencyMs!);
   if (lat.length < p.minSamples) return { bad: undefined, message: '', evidence: '' };
   const p95 = percentile(lat.sort((a, b) => a - b), 95);
   return {

@@ -61,7 +61,7 @@ export async function runMonitor(opts: RunMonitorOptions = {}): Promise<MonitorH
   const plan = resolveMonitorPlan(loaded, { allowShortIntervals: opts.allowShortIntervals ?? false });
   const logger = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: { app: 'launchready-monitor' } });
   const storeSpec = opts.db ?? plan.store;
-  const store = await openStore(storeSpec, { baseDir: storeSpec ? process.cwd() : loaded.dir }).catch((err: Error) => {
+  const store = await openStore(storeSpec, { baseDir: opts.db ? process.cwd() : loaded.dir }).catch((err: Error) => {
     throw new ConfigError(opts.db ? '--db' : (loaded.file ?? 'launchready.yml'), 1, 1, `cannot open the monitor store ${storeSpec ?? '(default)'}: ${err.message}`);
   });
   let server: StatusServer | undefined;
@@ -84,7 +84,7 @@ export async function runMonitor(opts: RunMonitorOptions = {}): Promise<MonitorH
     });
     server = await startStatusServer(monitor, host, port);
     // The alerts' status-page link: the configured page, else this monitor's own /status.
-    (monitor as unknown as { opts: { statusPageUrl?: string } }).opts.statusPageUrl = `${server.url}/status`;
+    monitor.setOwnStatusPage(`${server.url}/status`);
     await monitor.start();
     logger.info({ status: `${server.url}/status`, metrics: `${server.url}/metrics`, health: `${server.url}/healthz` }, 'status server listening');
   } catch (err) {
