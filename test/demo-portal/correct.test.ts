@@ -323,6 +323,24 @@ describe('rate limits under none', () => {
     });
   });
 
+  it('invites (10 per admin), wrong current passwords (5 per account) and exports (20 per user) are throttled', async () => {
+    await withPortal({ flaws: 'none' }, async (q) => {
+      const adam = await bearer(q, 'adam');
+      const invites: number[] = [];
+      for (let i = 0; i < 11; i++) invites.push((await call(q, '/api/invites', { token: adam, json: { email: `invitee${i}@acme.test` } })).status);
+      expect(invites).toEqual([...Array(10).fill(201), 429]);
+      const alice = await bearer(q, 'alice');
+      const changes: number[] = [];
+      for (let i = 0; i < 6; i++) changes.push((await call(q, '/api/me/password', { token: alice, json: { currentPassword: `guess-${i}`, newPassword: 'whatever-123' } })).status);
+      expect(changes).toEqual([400, 400, 400, 400, 400, 429]);
+      const exports: number[] = [];
+      const inv = q.seed.invoices.find((i) => i.org === 'acme')!;
+      for (let i = 0; i < 21; i++) exports.push((await call(q, i % 2 ? '/api/exports/invoices.csv' : `/api/invoices/${inv.id}/export`, { token: alice })).status);
+      expect(exports.slice(0, 20).every((s) => s === 200)).toBe(true);
+      expect(exports[20]).toBe(429);
+    });
+  });
+
   it('signup is throttled per IP after 10 attempts', async () => {
     await withPortal({ flaws: 'none' }, async (q) => {
       const statuses: number[] = [];

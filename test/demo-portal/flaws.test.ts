@@ -169,6 +169,14 @@ const PROBES = {
     const map = (await call(p, '/static/app.js.map')).json() as { sourcesContent: string[] };
     return key.test(js.text) && map.sourcesContent.some((s) => key.test(s));
   },
+  'slow-landing': async (p) => {
+    const home = await call(p, '/');
+    const head = home.text.slice(0, home.text.indexOf('</head>'));
+    const blocking = [...head.matchAll(/<script\b([^>]*)>/g)].filter((m) => !/\b(defer|async)\b|type="module"/.test(m[1] ?? ''));
+    if (blocking.length === 0) return false;
+    const src = /src="([^"]+)"/.exec(blocking[0]![1] ?? '')?.[1] ?? '';
+    return (await call(p, src)).ms >= 2000;
+  },
   'broken-login': async (p) => {
     const u = p.seed.users.alice;
     const login = await call(p, '/api/login', { json: { email: u.email, password: u.password } });

@@ -81,6 +81,8 @@ export const FLAWS = [
     description: 'GET /api/reports/activity runs one slow query per day of the week: about 700 ms per request.' },
   { name: 'bundle-secret', area: 'secrets', inAll: true,
     description: 'The served /static/app.js and its source map (sourcesContent) contain a live-looking Stripe secret key.' },
+  { name: 'slow-landing', area: 'performance', inAll: false,
+    description: 'The landing page loads a large chat-widget script synchronously in the page head from a slow host (~2.5 s): nothing paints until it arrives, so LCP is over 2.5 s.' },
   { name: 'broken-login', area: 'monitoring', inAll: false,
     description: 'Every login answers 500 while the homepage and /healthz stay up (for the synthetic-login monitor).' },
 ] as const satisfies readonly FlawInfo[];

@@ -15,6 +15,12 @@ export interface RateLimitSettings {
   signupPerIp: number;
   /** Failed reset/invite token redemptions per IP: stops token guessing. */
   tokenPerIp: number;
+  /** Invites an admin may send (each one is an email to a stranger). */
+  invitePerAccount: number;
+  /** Wrong current passwords on password change, per account (a stolen session must not brute-force it). */
+  passwordChangePerAccount: number;
+  /** CSV exports per user (each one reads a whole table). */
+  exportPerAccount: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -25,6 +31,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   resetPerIp: 20,
   signupPerIp: 10,
   tokenPerIp: 20,
+  invitePerAccount: 10,
+  passwordChangePerAccount: 5,
+  exportPerAccount: 20,
 };
 
 class Counter {
@@ -69,6 +78,9 @@ export class RateLimits {
   readonly resetIp: Counter;
   readonly signupIp: Counter;
   readonly tokenIp: Counter;
+  readonly inviteAccount: Counter;
+  readonly passwordChangeAccount: Counter;
+  readonly exportAccount: Counter;
 
   constructor(
     private readonly flaws: FlawSet,
@@ -81,6 +93,9 @@ export class RateLimits {
     this.resetIp = new Counter(settings.resetPerIp, w);
     this.signupIp = new Counter(settings.signupPerIp, w);
     this.tokenIp = new Counter(settings.tokenPerIp, w);
+    this.inviteAccount = new Counter(settings.invitePerAccount, w);
+    this.passwordChangeAccount = new Counter(settings.passwordChangePerAccount, w);
+    this.exportAccount = new Counter(settings.exportPerAccount, w);
   }
 
   /**

@@ -221,7 +221,11 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post('/api/me/password', { onRequest: auth.guard(), schema: { body: PasswordChangeSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
+    const key = String(p.user.id);
+    const retry = limits.passwordChangeAccount.retryAfter(key);
+    if (retry > 0) return tooManyRequests(reply, retry);
     if (!(await verifyPassword(currentPassword, p.user.password_hash))) {
+      limits.passwordChangeAccount.add(key);
       return reply.code(400).send({ error: 'current_password_incorrect', message: 'Your current password is not correct.' });
     }
     db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(await hashPassword(newPassword), p.user.id);
@@ -284,6 +288,9 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post('/api/invites', { onRequest: auth.guard({ role: 'admin' }), schema: { body: InviteCreateSchema } }, async (request, reply) => {
     const p = principalOf(request);
     const { email, role = 'member' } = request.body as { email: string; role?: 'member' | 'admin' };
+    const retry = limits.inviteAccount.retryAfter(String(p.user.id));
+    if (retry > 0) return tooManyRequests(reply, retry);
+    limits.inviteAccount.add(String(p.user.id));
     if (userByEmail(ctx, email)) return reply.code(409).send({ error: 'already_member', message: 'That person already has an account.' });
     const token = newToken();
     const expiresAt = Date.now() + 7 * 24 * 3600 * 1000;

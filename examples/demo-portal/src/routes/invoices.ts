@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principalOf } from '../auth.js';
 import { audit, type PortalContext } from '../context.js';
+import { tooManyRequests } from '../rate-limit.js';
 import { invoiceCsv, nowIso } from '../db.js';
 import { IdParams, InvoiceCreateSchema, InvoiceListQuery, InvoiceUpdateSchema, OrgInvoiceParams } from '../schemas.js';
 
@@ -36,6 +37,13 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { db, auth, flaws } = ctx;
   const byId = db.prepare('SELECT * FROM invoices WHERE id = ?');
   const byIdInOrg = db.prepare('SELECT * FROM invoices WHERE id = ? AND org_id = ?');
+  /** Exports are throttled per user: each one reads and formats whole tables. */
+  const exportThrottled = (userId: number): boolean => {
+    const key = String(userId);
+    if (ctx.limits.exportAccount.retryAfter(key) > 0) return true;
+    ctx.limits.exportAccount.add(key);
+    return false;
+  };
 
   app.get('/api/invoices', { onRequest: auth.guard(), schema: { querystring: InvoiceListQuery } }, async (request, reply) => {
     const p = principalOf(request);
@@ -131,6 +139,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const id = Number((request.params as { id: string }).id);
     // FLAW bola-invoice-export: the export was added later and copied the query without the
     // organisation condition.
+    if (exportThrottled(p.user.id)) return tooManyRequests(reply, ctx.limits.exportAccount.retryAfter(String(p.user.id)));
     const row = (flaws.has('bola-invoice-export') ? byId.get(id) : byIdInOrg.get(id, p.user.org_id)) as InvoiceRow | undefined;
     if (!row) return reply.code(404).send(NOT_FOUND);
     return reply
@@ -142,6 +151,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: PortalContext): void {
   // All of the caller's invoices as one CSV (the "Export" button on the dashboard).
   app.get('/api/exports/invoices.csv', { onRequest: auth.guard() }, async (request, reply) => {
     const p = principalOf(request);
+    if (exportThrottled(p.user.id)) return tooManyRequests(reply, ctx.limits.exportAccount.retryAfter(String(p.user.id)));
     const rows = db.prepare('SELECT * FROM invoices WHERE org_id = ? ORDER BY id').all(p.user.org_id) as InvoiceRow[];
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="invoices.csv"').send(invoiceCsv(rows));
   });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { parseCookies, SESSION_COOKIE } from '../auth.js';
 import type { PortalContext } from '../context.js';
@@ -11,7 +12,19 @@ export function webRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const bundle = buildBundle(flaws.has('bundle-secret') ? ctx.leakedStripeKey : null);
   const html = 'text/html; charset=utf-8';
 
-  app.get('/', async (_request, reply) => reply.type(html).header('cache-control', 'no-cache').send(landingPage()));
+  // FLAW slow-landing: a third-party chat widget pasted into <head> as a plain (render-blocking)
+  // <script>. Its host is slow, and the browser paints nothing until the script has arrived.
+  const slowLanding = flaws.has('slow-landing');
+  app.get('/', async (_request, reply) =>
+    reply.type(html).header('cache-control', 'no-cache').send(landingPage(slowLanding ? { blockingScript: '/static/chat-widget.js' } : {})),
+  );
+  if (slowLanding) {
+    const widget = `/* chat widget */\n${'window.__chatWidgetState = (window.__chatWidgetState || 0) + 1;\n'.repeat(6000)}`;
+    app.get('/static/chat-widget.js', async (_request, reply) => {
+      await sleep(2500);
+      return reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-store').send(widget);
+    });
+  }
 
   app.get('/dashboard', async (request, reply) => {
     const session = auth.getSession(parseCookies(request.headers.cookie)[SESSION_COOKIE]);

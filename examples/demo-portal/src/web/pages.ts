@@ -25,7 +25,7 @@ ${main}
 `;
 }
 
-export function landingPage(): string {
+export function landingPage(opts: { blockingScript?: string } = {}): string {
   return layout(
     'Invoices and support for your clients',
     `<section class="hero">
@@ -38,6 +38,7 @@ export function landingPage(): string {
 <div><h2>Support</h2><p>Tickets with threaded replies, priorities and a live status widget.</p></div>
 <div><h2>Documents</h2><p>Statements and receipts attached to each invoice, ready to download.</p></div>
 </section>`,
+    opts.blockingScript ? { meta: `<script src="${opts.blockingScript}"></script>\n` } : {},
   );
 }
 
