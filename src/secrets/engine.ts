@@ -58,7 +58,7 @@ export class SecretEngine {
     this.compiled = rules.map((rule, index) => ({
       rule,
       index,
-      regex: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gd]/g, '')}gd`),
+      regex: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gd]/g, '')}g`),
     }));
     const keywordIds = new Map<string, number>();
     const byKeyword: number[][] = [];
@@ -84,30 +84,40 @@ export class SecretEngine {
 
   /** Scans one text. `path` decides file-type heuristics and is copied into every hit. */
   scan(text: string, path: string): ScanTextResult {
-    const keywordHits = this.prefilter.scan(text);
-    if (keywordHits.size === 0) return { hits: [], ignoredInline: 0 };
-    const ruleIdx = new Set<number>();
-    for (const k of keywordHits) for (const r of this.rulesByKeyword[k]!) ruleIdx.add(r);
+    const positions = this.prefilter.positions(text);
+    if (positions.size === 0) return { hits: [], ignoredInline: 0 };
+    // rule index → keyword start offsets (Infinity: too many to window, scan the whole text).
+    const byRule = new Map<number, number[]>();
+    for (const [k, list] of positions) {
+      for (const r of this.rulesByKeyword[k]!) {
+        const acc = byRule.get(r);
+        if (acc) for (const p of list) acc.push(p);
+        else byRule.set(r, list.slice());
+      }
+    }
     const lockfile = LOCKFILE.test(path);
     const candidates: Candidate[] = [];
     let lines: LineIndex | undefined;
-    for (const idx of [...ruleIdx].sort((a, b) => a - b)) {
+    const ruleOrder = [...byRule.keys()].sort((a, b) => a - b);
+    for (const idx of ruleOrder) {
       const { rule, regex } = this.compiled[idx]!;
       if (lockfile && rule.generic) continue;
-      regex.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let guard = 0;
-      while ((m = regex.exec(text)) !== null) {
-        if (m[0].length === 0) regex.lastIndex++;
-        if (++guard > 10_000) break;
-        const groups = m.groups ?? {};
-        const value = groups.secret ?? groups.secret2 ?? groups.secret3;
-        if (!value) continue;
-        const span = m.indices?.groups?.secret ?? m.indices?.groups?.secret2 ?? m.indices?.groups?.secret3;
-        const start = span ? span[0] : m.index + Math.max(0, m[0].lastIndexOf(value));
-        lines ??= new LineIndex(text);
-        const cand = this.judge(rule, idx, value, start, m, text, path, lines);
-        if (cand) candidates.push(cand);
+      for (const [ws, we] of windowsFor(byRule.get(idx)!, text.length, rule.wholeText === true)) {
+        const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
+        regex.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        let guard = 0;
+        while ((m = regex.exec(slice)) !== null) {
+          if (m[0].length === 0) regex.lastIndex++;
+          if (++guard > 10_000) break;
+          const groups = m.groups ?? {};
+          const value = groups.secret ?? groups.secret2 ?? groups.secret3;
+          if (!value) continue;
+          const start = ws + m.index + Math.max(0, m[0].lastIndexOf(value));
+          lines ??= new LineIndex(text);
+          const cand = this.judge(rule, idx, value, start, m, text, path, lines);
+          if (cand) candidates.push(cand);
+        }
       }
     }
     if (candidates.length === 0) return { hits: [], ignoredInline: 0 };
@@ -150,27 +160,65 @@ export class SecretEngine {
     for (const known of KNOWN_EXAMPLE_VALUES) if (known.length > 20 && value.includes(known)) return undefined;
     // Placeholders are judged on the part after a fixed vendor prefix (`sk_live_`, `ghp_`).
     const body = value.replace(/^[A-Za-z]{2,12}[_-](?:(?:live|test|v1|api\d\d|proj|pat)[_-])?/, '');
+    const name = assignedName(text, start);
+    let ctx: MatchContext | undefined;
+    const context = (): MatchContext => {
+      if (!ctx) {
+        const { line } = lines.position(start);
+        ctx = { match: m[0], groups: m.groups ?? {}, path, line: lines.lineText(line), ...(name ? { name } : {}) };
+      }
+      return ctx;
+    };
+    // Name-based rules reject most candidates on the name or the shape of the value: ask them first.
+    let verdict = rule.generic && rule.validate ? rule.validate(value, context()) : undefined;
+    if (verdict && !verdict.valid) return undefined;
     if (looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
     if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return undefined;
-    const { line } = lines.position(start);
-    const lineText = lines.lineText(line);
-    const name = assignedName(text, start);
-    const ctx: MatchContext = { match: m[0], groups: m.groups ?? {}, path, line: lineText, ...(name ? { name } : {}) };
+    if (!verdict && rule.validate) {
+      verdict = rule.validate(value, context());
+      if (!verdict.valid) return undefined;
+    }
     let severity = rule.severity;
     let publicByDesign = rule.publicByDesign ?? false;
     let title = rule.title;
     let details: string[] = [];
-    if (rule.validate) {
-      const v = rule.validate(value, ctx);
-      if (!v.valid) return undefined;
-      if (v.severity) severity = v.severity;
-      if (v.publicByDesign) publicByDesign = true;
-      if (v.title) title = v.title;
-      details = v.details ?? [];
+    if (verdict) {
+      if (verdict.severity) severity = verdict.severity;
+      if (verdict.publicByDesign) publicByDesign = true;
+      if (verdict.title) title = verdict.title;
+      details = verdict.details ?? [];
     }
     if (publicByDesign && severity !== 'info') severity = 'info';
     return { rule, ruleIndex, start, end: start + value.length, value, severity, publicByDesign, title, ...(name ? { name } : {}), details };
   }
+}
+
+/** How far a match may reach before / after one of its keywords (longer formats use `wholeText`). */
+const WINDOW_BEFORE = 512;
+const WINDOW_AFTER = 4096;
+
+/**
+ * The stretches of text a rule's regex must see: around each keyword occurrence, merged. Small texts,
+ * multi-line rules and keywords seen everywhere get the whole text.
+ */
+function windowsFor(starts: number[], length: number, whole: boolean): Array<[number, number]> {
+  if (whole || length <= 4 * (WINDOW_BEFORE + WINDOW_AFTER) || starts.some((p) => p === Infinity)) return [[0, length]];
+  starts.sort((a, b) => a - b);
+  const out: Array<[number, number]> = [];
+  let covered = 0;
+  for (const p of starts) {
+    const ws = Math.max(0, p - WINDOW_BEFORE);
+    const we = Math.min(length, p + WINDOW_AFTER);
+    const last = out[out.length - 1];
+    if (last && ws <= last[1]) {
+      covered += Math.max(0, we - last[1]);
+      last[1] = Math.max(last[1], we);
+    } else {
+      out.push([ws, we]);
+      covered += we - ws;
+    }
+  }
+  return covered > length / 2 ? [[0, length]] : out;
 }
 
 /** Keeps one candidate per span: the most specific rule (lowest priority), then the earlier rule. */
@@ -196,20 +244,21 @@ function resolveOverlaps(cands: Candidate[]): Candidate[] {
  */
 export function assignedName(text: string, start: number): string | undefined {
   let i = start - 1;
-  const lineStart = text.lastIndexOf('\n', i) + 1;
-  const floor = Math.max(lineStart, start - 200);
-  // The value may sit inside a URL or after a scheme word (`Bearer `); skip back over quotes and spaces.
-  while (i >= floor && /["'`\s]/.test(text[i]!)) i--;
-  // An assignment operator (or the comma of a call / tuple).
+  const floor = Math.max(0, start - 200);
+  const isSkip = (c: number): boolean => c === 34 || c === 39 || c === 96 || c === 32 || c === 9; // " ' ` space tab
+  const isOp = (c: number): boolean => c === 61 || c === 58 || c === 62 || c === 44 || c === 63 || c === 124 || c === 38; // = : > , ? | &
+  const isIdent = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36 || c === 45;
+  // The value may follow quotes or spaces; skip back over them (never past the line start).
+  while (i >= floor && isSkip(text.charCodeAt(i))) i--;
   let sawOp = false;
-  while (i >= floor && /[=:>,?|&]/.test(text[i]!)) {
+  while (i >= floor && isOp(text.charCodeAt(i))) {
     sawOp = true;
     i--;
   }
   if (!sawOp) return undefined;
-  while (i >= floor && /["'`\s\]]/.test(text[i]!)) i--;
+  while (i >= floor && (isSkip(text.charCodeAt(i)) || text.charCodeAt(i) === 93)) i--; // also `]`
   const end = i + 1;
-  while (i >= floor && /[\w.$-]/.test(text[i]!)) i--;
+  while (i >= floor && isIdent(text.charCodeAt(i))) i--;
   const name = text.slice(i + 1, end).replace(/^[.$-]+/, '');
   return name.length > 0 && /[A-Za-z]/.test(name) ? name : undefined;
 }

@@ -9,9 +9,11 @@ export class KeywordPrefilter {
   /** For each state, the keyword ids that end there (including via failure links), or undefined. */
   private readonly outputs: Array<number[] | undefined>;
   readonly keywords: readonly string[];
+  private readonly lengths: Int32Array;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
+    this.lengths = Int32Array.from(keywords.map((k) => k.length));
     const trie: Array<Map<number, number>> = [new Map()];
     const out: number[][] = [[]];
     keywords.forEach((kw, id) => {
@@ -59,6 +61,39 @@ export class KeywordPrefilter {
     for (let s = 0; s < states; s++) for (let c = 65; c <= 90; c++) table[s * 128 + c] = table[s * 128 + c + 32]!;
     this.goto = table;
     this.outputs = out.map((o) => (o.length ? [...new Set(o)] : undefined));
+  }
+
+  /**
+   * Where each keyword occurs: keyword id → start offsets (at most `cap` per keyword; a keyword
+   * seen more often is marked with `Infinity` as its last entry, meaning "everywhere").
+   */
+  positions(text: string, cap = 2000): Map<number, number[]> {
+    const found = new Map<number, number[]>();
+    const table = this.goto;
+    const outputs = this.outputs;
+    const lengths = this.lengths;
+    let s = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      s = c < 128 ? table[(s << 7) | c]! : 0;
+      if (s !== 0) {
+        const o = outputs[s];
+        if (o !== undefined) {
+          for (let k = 0; k < o.length; k++) {
+            const id = o[k]!;
+            let list = found.get(id);
+            if (list === undefined) {
+              list = [];
+              found.set(id, list);
+            }
+            if (list.length < cap) list.push(i - lengths[id]! + 1);
+            else if (list[list.length - 1] !== Infinity) list.push(Infinity);
+          }
+        }
+      }
+    }
+    return found;
   }
 
   /** Ids of the keywords that occur in `text` (each at most once). */

@@ -62,6 +62,8 @@ export interface SecretRule {
   generic?: boolean;
   /** Overlap priority: lower wins. Specific formats 0 (default), provider-context rules 1, generic 2. */
   priority?: number;
+  /** The match can sit far from its keyword (multi-line keys, JSON documents): scan the whole text. */
+  wholeText?: boolean;
   /** Skip the shared placeholder filters (formats whose real values contain long runs, like Twitter bearer tokens). */
   allowLowVariety?: boolean;
   examples: {

@@ -40,12 +40,15 @@ export function hasValidBase62Checksum(token: string, prefixLength: number): boo
 
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(value: string): number {
-  if (value.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = value.length;
+  if (n === 0) return 0;
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < n; i++) counts[value.charCodeAt(i) & 0xff]!++;
   let h = 0;
-  for (const c of counts.values()) {
-    const p = c / value.length;
+  for (let c = 0; c < 256; c++) {
+    const k = counts[c]!;
+    if (k === 0) continue;
+    const p = k / n;
     h -= p * Math.log2(p);
   }
   return h;
@@ -154,7 +157,15 @@ export function looksLikePlaceholder(value: string, opts: { allowLowVariety?: bo
   const lower = value.toLowerCase();
   for (const s of SEQUENCES) if (lower.includes(s)) return true;
   if (opts.allowLowVariety) return false;
-  const distinct = new Set(value).size;
+  const seen = new Uint8Array(256);
+  let distinct = 0;
+  for (let i = 0; i < value.length && distinct < 6; i++) {
+    const c = value.charCodeAt(i) & 0xff;
+    if (!seen[c]) {
+      seen[c] = 1;
+      distinct++;
+    }
+  }
   if (value.length >= 12 && distinct < 6) return true;
   if (/(.)\1{5,}/.test(value)) return true;
   return false;

@@ -44,6 +44,7 @@ export const cloudRules: RuleTable = [
   },
   {
     id: 'gcp-service-account-key',
+    wholeText: true,
     title: 'Google Cloud service account key (JSON)',
     priority: -1,
     keywords: ['service_account'],

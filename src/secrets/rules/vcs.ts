@@ -155,6 +155,7 @@ export const vcsRules: RuleTable = [
   },
   {
     id: 'docker-config-auth',
+    wholeText: true,
     title: 'Registry credential in Docker config.json',
     keywords: ['"auth"'],
     pattern: /"auths"[\s\S]{0,500}?"auth"\s*:\s*"(?<secret>[A-Za-z0-9+/]{12,}={0,2})"/,
