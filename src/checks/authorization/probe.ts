@@ -4,7 +4,7 @@ import { requestAs } from '../../identity/request-as.js';
 import { PROFILE_PATH } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import type { AccessMatrixRow } from '../../model/report.js';
-import { isOwnerName, isTenantName } from '../../surface/object-ids.js';
+import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
 import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../authentication/content.js';
@@ -510,10 +510,24 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   if (tested === 0) out.skipped['mass-assignment'] = 'no profile update route and no create route with server-managed fields was found';
 }
 
+/** The DELETE for objects of a collection: `${collection}/{id}`, else a flat route for the same kind (`/documents/{documentUuid}`). */
+export function deleteRouteFor(routes: Route[], collection: string): Route | undefined {
+  const exact = routes.find((r) => r.method === 'DELETE' && routeShape('DELETE', r.path) === routeShape('DELETE', `${collection}/{}`));
+  if (exact) return exact;
+  const kind = singular(collection.split('/').filter((x) => x && !x.startsWith('{')).pop() ?? '');
+  return routes.find((r) => {
+    if (r.method !== 'DELETE') return false;
+    const segs = r.path.split('/');
+    const last = segs.at(-1) ?? '';
+    const own = r.params.filter((p) => p.in === 'path' && !p.tenant);
+    return own.length === 1 && last === `{${own[0]!.name}}` && (singular(segs.at(-2) ?? '') === kind || idStem(own[0]!.name) === kind);
+  });
+}
+
 /** Deletes what the run created, as its owner (or whoever can see it now); says what was left. */
 async function cleanup(inv: Inventory, send: Send, out: AccessProbe): Promise<void> {
   for (const o of inv.objects.filter((x) => x.created && !x.deleted)) {
-    const del = inv.routes.find((r) => r.method === 'DELETE' && routeShape('DELETE', r.path) === routeShape('DELETE', `${o.collection}/{}`));
+    const del = deleteRouteFor(inv.routes, o.collection);
     if (!del) {
       out.cleanup.push(`left ${o.collection}/${o.id} (${o.owner}): the API has no DELETE for it`);
       continue;
