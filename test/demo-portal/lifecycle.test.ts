@@ -71,6 +71,16 @@ describe('demo portal lifecycle', () => {
     });
   });
 
+  it('can run without the demo mailbox (a deployment-like portal)', async () => {
+    await withPortal({ flaws: 'none', mailbox: false }, async (p) => {
+      expect((await call(p, '/__demo/mailbox?email=alice@acme.test')).status).toBe(404);
+      expect((await call(p, '/healthz')).status).toBe(200);
+    });
+    await withPortal({ flaws: 'none' }, async (p) => {
+      expect((await call(p, '/__demo/mailbox?email=alice@acme.test')).json()).toEqual({ messages: [] });
+    });
+  });
+
   it('reports the active flaws and listens on loopback', async () => {
     await withPortal({ flaws: ['powered-by', 'bola-query'] }, async (p) => {
       expect(p.flaws).toEqual(['bola-query', 'powered-by']);

@@ -12,6 +12,7 @@ export { FLAWS, parseFlaws, isFlawName, type FlawInfo, type FlawName } from './f
 export type { DemoSeed, SeedInvoice, SeedUser, SeedOrg, SeedTicket, SeedFile } from './db.js';
 export { stripeSignatureHeader, WEBHOOK_TOLERANCE_S } from './routes/webhooks.js';
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit.js';
+export type { PortalStats } from './app.js';
 
 /** The webhook secret when STRIPE_WEBHOOK_SECRET is not set (a demo value, not a credential). */
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_demo_launchready';
