@@ -12,6 +12,7 @@ import type { FailOn } from '../model/severity.js';
 import { HttpClient, type HostResolver } from '../net/http.js';
 import { isLoopbackAddress } from '../net/loopback-guard.js';
 import { parseConnectTo, parseResolve, type ConnectOverride } from '../net/overrides.js';
+import { createResolver, parseDnsServer, resolveOverridesOf } from '../net/dns/index.js';
 import { TOOL } from './tool.js';
 
 /** A problem with what the user typed (a flag, a URL): exit 2 with this message. */
@@ -34,7 +35,8 @@ export interface AuditOptions {
   allowWrites?: boolean;
   resolve?: string[];
   connectTo?: string[];
-  dnsServers?: Array<{ host: string; port: number }>;
+  /** --dns SERVER[:PORT]: every name lookup (HTTP, TLS, DNS checks) goes to this server. */
+  dns?: string;
   resolver?: HostResolver;
   caFile?: string;
   seed?: number;
@@ -116,6 +118,15 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
   const prepared = opts.prepared ?? prepare(opts);
   const { config } = prepared;
   const overrides = parseOverrides(opts.resolve, opts.connectTo);
+  let dnsServers: Array<{ host: string; port: number }> | undefined;
+  if (opts.dns) {
+    try {
+      dnsServers = [parseDnsServer(opts.dns)];
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const resolver = opts.resolver ?? (dnsServers ? createResolver({ servers: dnsServers, overrides: resolveOverridesOf({ overrides }) }) : undefined);
   let ca: string | undefined;
   if (opts.caFile) {
     try {
@@ -130,7 +141,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs,
     maxBodyBytes: config.budget.maxBodyBytes,
     overrides,
-    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(resolver ? { resolver } : {}),
     ...(ca ? { ca } : {}),
     scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [],
     userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
@@ -143,7 +154,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     allowWrites: opts.allowWrites ?? false,
     seed: opts.seed ?? 1,
     overrides,
-    ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
+    ...(dnsServers ? { dnsServers } : {}),
     ...(ca ? { ca } : {}),
   };
   try {

@@ -38,6 +38,7 @@ export function auditCommand(): Command {
     .option('--baseline <file>', 'accepted findings (id + reason + optional expiry) left out of the verdict, score and every format')
     .option('--resolve <host:port:address>', "connect to ADDRESS for HOST:PORT, keeping the port (curl's meaning); repeatable", collect)
     .option('--connect-to <host:port:host2:port2>', 'connect to HOST2:PORT2 for HOST:PORT (curl); repeatable', collect)
+    .option('--dns <server[:port]>', 'DNS server for every name lookup (e.g. 127.0.0.1:5353 or [::1]:53)')
     .option('--ca <file>', 'extra CA certificates (PEM) to trust')
     .option('--max-requests <n>', 'request budget for the whole run (default 3000)', positiveInt('--max-requests'))
     .option('--max-rate <n>', 'requests per second across the run (default 50)', positiveNumber('--max-rate'))
@@ -83,6 +84,7 @@ Examples:
           resolve: flags.resolve ?? [],
           connectTo: flags.connectTo ?? [],
           ...(flags.ca ? { caFile: flags.ca } : {}),
+          ...(flags.dns ? { dns: flags.dns } : {}),
           env: process.env,
           signal: controller.signal,
           ...(progress ? { progress } : {}),
