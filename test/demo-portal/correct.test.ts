@@ -381,6 +381,15 @@ describe('input validation and error hygiene under none', () => {
     }
   });
 
+  it('concurrent signups for one address: one account, the rest 409, never a 500', async () => {
+    await withPortal({ flaws: 'none' }, async (q) => {
+      const statuses = await Promise.all(
+        Array.from({ length: 4 }, () => call(q, '/api/signup', { json: { email: 'race@example.test', password: 'long-enough-1', name: 'Racer' } }).then((r) => r.status)),
+      );
+      expect(statuses.sort()).toEqual([201, 409, 409, 409]);
+    });
+  });
+
   it('private API responses say Cache-Control: no-store', async () => {
     const token = await bearer(p, 'alice');
     for (const url of ['/api/me', '/api/invoices', `/api/invoices/${p.seed.invoices[0]!.id}`, '/api/tickets', '/api/reports/activity']) {

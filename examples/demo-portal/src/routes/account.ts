@@ -104,16 +104,23 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const hash = await hashPassword(body.password);
     const orgName = body.organisation ?? `${body.name}'s organisation`;
     const slug = `${orgName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org'}-${randomBytes(3).toString('hex')}`;
-    const user = db.transaction(() => {
-      const orgId = Number(db.prepare('INSERT INTO orgs (slug, name, created_at) VALUES (?, ?, ?)').run(slug, orgName, nowIso()).lastInsertRowid);
-      // The person who signs up owns a new organisation, so they are its admin.
-      const id = Number(
-        db
-          .prepare("INSERT INTO users (org_id, email, name, role, password_hash, email_verified, created_at) VALUES (?, ?, ?, 'admin', ?, 0, ?)")
-          .run(orgId, body.email.trim(), body.name, hash, nowIso()).lastInsertRowid,
-      );
-      return auth.userById(id) as UserRow;
-    })();
+    let user: UserRow;
+    try {
+      user = db.transaction(() => {
+        const orgId = Number(db.prepare('INSERT INTO orgs (slug, name, created_at) VALUES (?, ?, ?)').run(slug, orgName, nowIso()).lastInsertRowid);
+        // The person who signs up owns a new organisation, so they are its admin.
+        const id = Number(
+          db
+            .prepare("INSERT INTO users (org_id, email, name, role, password_hash, email_verified, created_at) VALUES (?, ?, ?, 'admin', ?, 0, ?)")
+            .run(orgId, body.email.trim(), body.name, hash, nowIso()).lastInsertRowid,
+        );
+        return auth.userById(id) as UserRow;
+      })();
+    } catch (err) {
+      // Two signups for one address raced past the check above while hashing.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return reply.code(409).send({ error: 'email_taken', message: 'An account with this email already exists. Sign in instead.' });
+      throw err;
+    }
     audit(ctx, user.org_id, user.id, 'user.signed_up', user.email);
     const issued = auth.issueToken(user);
     return reply.code(201).send({ user: publicUser(user, orgOf(ctx, user.org_id)), token: issued.token, token_type: 'Bearer' });
