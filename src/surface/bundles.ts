@@ -34,6 +34,8 @@ function paramName(expr: string, prev: string, used: Set<string>): string {
   const last = expr.split(/[.[\]()]/).filter(Boolean).pop() ?? '';
   let name = /^[A-Za-z_$][\w$]*$/.test(last) && last.length <= 30 && last !== 'toString' ? last : prev ? `${prev.replace(/s$/, '')}Id` : 'id';
   if (!/id$/i.test(name) && /^(?:i|n|x|e|t|v|k)$/.test(name)) name = 'id';
+  // `${org.id}` after /orgs/ names the org: {orgId}, so tenant parameters are recognised.
+  if (name === 'id' && prev && !prev.includes('{')) name = `${prev.replace(/ies$/, 'y').replace(/s$/, '')}Id`;
   let unique = name;
   for (let i = 2; used.has(unique); i++) unique = `${name}${i}`;
   used.add(unique);
