@@ -106,11 +106,17 @@ export interface ResolveOptions {
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /** Finds `path` in the YAML file and returns 1-based line and column (1:1 when it cannot). */
-export function locateInYaml(file: string | undefined, path: Array<string | number>): { line: number; col: number } {
+export function locateInYaml(file: string | undefined, path: Array<string | number>, opts: { key?: string } = {}): { line: number; col: number } {
   if (!file) return { line: 1, col: 1 };
   try {
     const lc = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc });
+    if (opts.key !== undefined) {
+      // An unknown key: point at the key itself, not its value.
+      const parent = doc.getIn(path, true) as Node | undefined;
+      const pair = parent && isMap(parent) ? parent.items.find((it) => isScalar(it.key) && it.key.value === opts.key) : undefined;
+      if (pair && isScalar(pair.key) && pair.key.range) return lc.linePos(pair.key.range[0]);
+    }
     for (let i = path.length; i >= 0; i--) {
       const node = doc.getIn(path.slice(0, i), true) as Node | undefined;
       if (node && (isScalar(node) || isMap(node) || isSeq(node)) && node.range) return lc.linePos(node.range[0]);
@@ -121,8 +127,8 @@ export function locateInYaml(file: string | undefined, path: Array<string | numb
   return { line: 1, col: 1 };
 }
 
-function fail(loaded: LoadedConfig, path: Array<string | number>, problem: string): never {
-  const { line, col } = locateInYaml(loaded.file, path);
+function fail(loaded: LoadedConfig, path: Array<string | number>, problem: string, key?: string): never {
+  const { line, col } = locateInYaml(loaded.file, path, key !== undefined ? { key } : {});
   throw new ConfigError(loaded.file ?? 'launchready.yml', line, col, problem);
 }
 
@@ -139,8 +145,7 @@ export function parseMonitorSection(loaded: LoadedConfig): MonitorConfig {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const path = ['monitor', ...(issue.path as Array<string | number>)];
-  if (issue.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0]);
-  return fail(loaded, path, issueText(issue));
+  return fail(loaded, path, issueText(issue), issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined);
 }
 
 function mergePolicy(kind: ProbeKind, config: Config, ...layers: Array<AlertPolicyConfig | undefined>): AlertPolicy {
@@ -225,6 +230,7 @@ export function resolveMonitorPlan(loaded: LoadedConfig, opts: ResolveOptions = 
     return ms;
   };
   const interval = checkInterval(m.interval ?? 30_000, ['monitor', 'interval']);
+  // A request gets half the interval (1–10 s); a run that overruns its slot skips the next one.
   const timeout = m.timeout ?? Math.min(10_000, Math.max(1000, interval / 2));
   const retries = m.retries ?? 1;
   const jitter = m.jitter ?? 0.1;
@@ -236,7 +242,7 @@ export function resolveMonitorPlan(loaded: LoadedConfig, opts: ResolveOptions = 
       id: name,
       describe: '',
       intervalMs,
-      timeoutMs: Math.min(p?.timeout ?? timeout, intervalMs),
+      timeoutMs: p?.timeout ?? timeout,
       retries: p?.retries ?? retries,
       jitter,
       alerts: p?.alerts === false ? false : mergePolicy(kind, config, m.alerts, p?.alerts || undefined),

@@ -27,15 +27,18 @@ function once(plan: ProbePlan, ctx: ProbeContext): Promise<ProbeResult> {
 
 /**
  * One scheduled run: the probe, retried up to `retries` times after a short pause when it fails,
- * all inside a deadline (the interval) so a hung target can never stack runs up.
+ * each attempt inside a deadline, so a hung target can never stack runs up (the scheduler skips a
+ * slot while a run is still in flight).
  */
 export async function runProbe(plan: ProbePlan, ctx: ProbeContext): Promise<ProbeResult> {
   const started = Date.now();
-  const deadline = started + Math.max(plan.intervalMs, plan.timeoutMs);
   const pause = Math.min(1000, Math.max(10, plan.intervalMs / 20));
+  // Each attempt gets the request timeout (a login makes up to three requests); nothing runs longer.
+  const perAttempt = plan.timeoutMs * (plan.kind === 'login' ? 3 : 1) + 100;
+  const deadline = started + perAttempt * (1 + plan.retries) + pause * plan.retries;
   let result: ProbeResult | undefined;
   for (let attempt = 1; attempt <= 1 + plan.retries; attempt++) {
-    const left = deadline - Date.now();
+    const left = Math.min(perAttempt, deadline - Date.now());
     if (left <= 0 || ctx.signal.aborted) break;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ProbeResult>((resolve) => {
