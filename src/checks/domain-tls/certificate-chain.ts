@@ -20,7 +20,7 @@ const VERIFY_ERROR_WORDS: Record<string, string> = {
 };
 
 const FULLCHAIN_FIX = (host: string): string =>
-  `Serve the full chain (your certificate followed by the intermediate): nginx \`ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;\` (fullchain.pem, not cert.pem); Apache 2.4.8+ \`SSLCertificateFile /etc/letsencrypt/live/${host}/fullchain.pem\`; on a load balancer or CDN upload the CA bundle / certificate chain your CA gave you with the certificate. Then \`openssl s_client -connect ${host}:443 -servername ${host} -showcerts </dev/null\` must list the intermediate.`;
+  `Serve the full chain — your certificate followed by the intermediate: nginx \`ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;\` (fullchain.pem, not cert.pem); Apache 2.4.8+ \`SSLCertificateFile /etc/letsencrypt/live/${host}/fullchain.pem\`; on a load balancer or CDN upload the CA bundle / certificate chain your CA gave you with the certificate. Then \`openssl s_client -connect ${host}:443 -servername ${host} -showcerts </dev/null\` must list the intermediate.`;
 
 const PUBLIC_CA_FIX = (host: string): string =>
   `Install a certificate from a publicly trusted CA: \`certbot --nginx -d ${host}\` (Let's Encrypt; or \`certbot certonly --webroot -w /var/www/html -d ${host}\`), Caddy does it automatically for \`${host} { … }\`, or let your host/CDN issue one. If this is a private CA on purpose, every client must install its root — pass it to launchready with --ca to test the rest.`;
@@ -123,7 +123,7 @@ function judge(i: TlsInspection): FindingDraft[] {
           ].filter(Boolean),
           { wholeChain: true },
         ),
-        fix: `If your CA is public, serve the full chain: ${FULLCHAIN_FIX(i.host)} Otherwise: ${PUBLIC_CA_FIX(i.host)}`,
+        fix: `If the CA is public: ${FULLCHAIN_FIX(i.host)} If it is not: ${PUBLIC_CA_FIX(i.host)}`,
         discriminator: 'unknown-issuer',
       },
     ];

@@ -1,7 +1,8 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
-import { publicPagesGatherer } from '../../surface/pages.js';
+import { landingPagesGatherer } from './landing.js';
 
 const SIX_MONTHS = 15_552_000;
+const ONE_YEAR = 31_536_000;
 
 export interface HstsPolicy {
   maxAge?: number;
@@ -21,6 +22,18 @@ export function parseHsts(value: string): HstsPolicy {
   return p;
 }
 
+/** hstspreload.org's header requirements (the HTTP→HTTPS redirect and apex requirements are judged elsewhere). */
+export function preloadNote(p: HstsPolicy): string {
+  const missing = [
+    ...((p.maxAge ?? 0) >= ONE_YEAR ? [] : [`max-age ≥ ${ONE_YEAR}`]),
+    ...(p.includeSubDomains ? [] : ['includeSubDomains']),
+    ...(p.preload ? [] : ['preload']),
+  ];
+  return missing.length === 0
+    ? 'the header meets the preload list requirements (submit the apex at https://hstspreload.org once every subdomain serves HTTPS)'
+    : `not preload-eligible (optional): the header lacks ${missing.join(', ')}`;
+}
+
 export const hsts = defineCheck({
   meta: {
     id: 'domain-tls/hsts',
@@ -33,7 +46,7 @@ export const hsts = defineCheck({
     references: ['RFC 6797', 'OWASP ASVS 9.1.1'],
     publicOnly: true,
   },
-  requires: { pages: publicPagesGatherer },
+  requires: { pages: landingPagesGatherer },
   run({ pages }, ctx) {
     const ex = pages.landing;
     const finalUrl = ex.redirects.length ? ex.redirects[ex.redirects.length - 1]!.location : ex.request.url;
@@ -47,12 +60,13 @@ export const hsts = defineCheck({
     const p = parseHsts(value);
     const out: FindingDraft[] = [];
     if (p.maxAge === undefined) out.push({ status: 'fail', title: `HSTS header has no valid max-age ("${value}")`, location: loc, evidence });
+    else if (p.maxAge === 0)
+      out.push({ status: 'fail', title: 'HSTS max-age=0 tells browsers to forget HTTPS-only for this host', location: loc, evidence, discriminator: 'max-age' });
     else if (p.maxAge < SIX_MONTHS)
       out.push({ status: 'fail', severity: 'low', title: `HSTS max-age is ${p.maxAge} s, under six months (${SIX_MONTHS} s)`, location: loc, evidence, discriminator: 'max-age' });
     if (!p.includeSubDomains)
       out.push({ status: 'warn', severity: 'low', title: 'HSTS does not cover subdomains (no includeSubDomains)', location: loc, evidence, discriminator: 'subdomains' });
-    if (out.length === 0)
-      out.push({ status: 'pass', location: loc, evidence: { notes: [p.preload ? 'preload requested: check hstspreload.org for eligibility' : 'not on the preload list (optional: add preload)'] } });
+    if (out.length === 0) out.push({ status: 'pass', location: loc, evidence: { ...evidence, notes: [preloadNote(p)] } });
     return out;
   },
 });

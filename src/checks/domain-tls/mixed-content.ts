@@ -1,6 +1,6 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { HttpExchange } from '../../net/http.js';
-import { publicPagesGatherer } from '../../surface/pages.js';
+import { landingPagesGatherer } from './landing.js';
 import { finalUrlOf } from './redirect-probes.js';
 
 /**
@@ -189,7 +189,7 @@ export const mixedContent = defineCheck({
     references: ['https://www.w3.org/TR/mixed-content/', 'OWASP ASVS 9.1.1', 'CWE-311'],
     publicOnly: true,
   },
-  requires: { pages: publicPagesGatherer },
+  requires: { pages: landingPagesGatherer },
   run({ pages }) {
     return [...judgePage('landing', pages.landing), ...(pages.login ? judgePage('login', pages.login) : [])];
   },

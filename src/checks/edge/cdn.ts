@@ -1,6 +1,6 @@
 import { defineCheck, defineGatherer, type FindingDraft } from '../../engine/check.js';
 import type { HttpExchange } from '../../net/http.js';
-import { publicPagesGatherer } from '../../surface/pages.js';
+import { landingPagesGatherer } from '../domain-tls/landing.js';
 import { detectEdges, type EdgeMatch, type EdgeObservation } from './cdn-fingerprints.js';
 
 /**
@@ -24,7 +24,7 @@ export interface EdgeProbe {
 export const edgeProbeGatherer = defineGatherer<EdgeProbe>({
   id: 'edge/cdn-probe',
   async gather(ctx) {
-    const pages = await ctx.gather(publicPagesGatherer);
+    const pages = await ctx.gather(landingPagesGatherer);
     const landing = pages.landing;
     if (!landing.response) return { landing };
     const finalUrl = landing.redirects.length ? landing.redirects[landing.redirects.length - 1]!.location : landing.request.url;
