@@ -1,0 +1,86 @@
+import { mad, median, normalizeBody } from '../../abuse/compare.js';
+import { enumerationGatherer, type EnumerationProbe } from '../../abuse/enumeration.js';
+import { defineCheck, type FindingDraft } from '../../engine/check.js';
+import type { CheckContext } from '../../engine/context.js';
+
+const WHAT = { login: 'login', reset: 'password reset' } as const;
+
+/** How the two groups differ, or undefined when they cannot be told apart. */
+export function enumerationDifference(p: EnumerationProbe, timingFloorMs: number): { how: 'status' | 'body' | 'timing'; words: string; notes: string[] } | undefined {
+  const ex = p.samples.filter((s) => s.group === 'existing');
+  const un = p.samples.filter((s) => s.group === 'unknown');
+  if (ex.length === 0 || un.length === 0 || ex.length !== un.length) return undefined;
+  const statusOf = (s: (typeof ex)[number]): string => (s.exchange.response ? String(s.exchange.response.status) : `no response (${s.exchange.error?.code})`);
+  const exStatus = new Set(ex.map(statusOf));
+  const unStatus = new Set(un.map(statusOf));
+  if (![...exStatus].some((s) => unStatus.has(s)) && ex.every((s) => s.exchange.response) && un.every((s) => s.exchange.response)) {
+    return { how: 'status', words: `HTTP ${[...exStatus].join('/')} for existing accounts, HTTP ${[...unStatus].join('/')} for unknown ones`, notes: [] };
+  }
+  const exBodies = new Set(ex.map((s) => normalizeBody(s.exchange.response?.text() ?? '', s.identifier)));
+  const unBodies = new Set(un.map((s) => normalizeBody(s.exchange.response?.text() ?? '', s.identifier)));
+  const disjoint = ![...exBodies].some((b) => unBodies.has(b));
+  // Bodies that differ on every single request (a nonce we could not normalise) prove nothing.
+  const stable = exBodies.size < ex.length || unBodies.size < un.length;
+  if (disjoint && stable) {
+    const sample = (set: Set<string>): string => {
+      const v = [...set][0] ?? '';
+      return v.length > 140 ? `${v.slice(0, 140)}…` : v;
+    };
+    return { how: 'body', words: 'a different response body for existing accounts', notes: [`existing: ${sample(exBodies)}`, `unknown: ${sample(unBodies)}`] };
+  }
+  const exMs = ex.map((s) => s.exchange.timing.totalMs);
+  const unMs = un.map((s) => s.exchange.timing.totalMs);
+  const diff = median(exMs) - median(unMs);
+  const noise = Math.max(mad(exMs), mad(unMs), 0.5);
+  const separated = diff > 0 ? Math.min(...exMs) > Math.max(...unMs) : Math.min(...unMs) > Math.max(...exMs);
+  if (separated && Math.abs(diff) > Math.max(timingFloorMs, 6 * noise)) {
+    const r = (x: number): string => `${Math.round(x)} ms`;
+    return {
+      how: 'timing',
+      words: `response time: ${r(median(exMs))} for existing accounts vs ${r(median(unMs))} for unknown ones (spread within each group ≤ ${r(noise)})`,
+      notes: [`existing: ${exMs.map(r).join(', ')}`, `unknown: ${unMs.map(r).join(', ')}`],
+    };
+  }
+  return undefined;
+}
+
+function judge(p: EnumerationProbe, floor: number, ctx: CheckContext): FindingDraft {
+  const e = p.endpoint;
+  const kind = e.kind === 'login' ? 'login' : 'reset';
+  const location = { url: new URL(e.path, ctx.target.baseUrl ?? 'http://target.invalid').href, method: e.method };
+  const notes = [`${p.samples.length} requests, interleaved: configured identities (with a wrong password) and made-up accounts`];
+  if (p.unreached) return { status: 'skip', location, discriminator: kind, reason: p.unreached };
+  if (p.throttled) return { status: 'skip', location, discriminator: kind, reason: `not comparable: ${p.throttled}` };
+  const d = enumerationDifference(p, floor);
+  const existing = p.samples.find((s) => s.group === 'existing')!;
+  const unknown = p.samples.find((s) => s.group === 'unknown')!;
+  if (!d) return { status: 'pass', title: `${e.method} ${e.path} answers existing and unknown accounts alike`, location, discriminator: kind, evidence: { ...ctx.evidence.exchange(unknown.exchange, { bodyLimit: 200 }), notes } };
+  const ev = ctx.evidence.exchange(existing.exchange, { bodyLimit: 300 });
+  const other = ctx.evidence.exchange(unknown.exchange, { bodyLimit: 300 });
+  return {
+    status: 'fail',
+    severity: d.how === 'timing' ? 'low' : 'medium',
+    title: `${e.method} ${e.path} reveals which accounts exist (${WHAT[kind]}): ${d.words}`,
+    location,
+    discriminator: kind,
+    evidence: { ...ev, response: `existing account:\n${ev.response ?? ''}\n\nunknown account:\n${other.response ?? ''}`, notes: [...notes, ...d.notes, `unknown-account request: ${other.reproduce ?? ''}`] },
+  };
+}
+
+export const userEnumeration = defineCheck({
+  meta: {
+    id: 'authentication/user-enumeration',
+    area: 'authentication',
+    severity: 'medium',
+    title: 'Login and password reset answer the same for existing and unknown accounts',
+    why: 'If the login or reset form answers differently (status, message or timing) for an address that has an account, anyone can test a list of emails and learn who your customers are.',
+    breaks: 'Attackers build a list of your real users for targeted phishing and for password guessing that only spends attempts on accounts that exist.',
+    fix: 'Answer every login failure with the same status and message ("Invalid email or password") and every reset request with the same 202 ("If an account exists, we sent a link"); do the same work (hash a dummy password, queue the email asynchronously) in both cases so timing matches.',
+    references: ['OWASP ASVS 2.2.1', 'OWASP WSTG-IDNT-04', 'CWE-204', 'CWE-208'],
+    phase: 'last',
+  },
+  requires: { probe: enumerationGatherer },
+  run({ probe }, ctx) {
+    return probe.probes.map((p) => judge(p, probe.timingFloorMs, ctx));
+  },
+});
