@@ -79,7 +79,6 @@ export class Monitor {
   private readonly sessions = new Map<string, Session>();
   private readonly notifiers = new Map<string, Notifier>();
   private readonly abort = new AbortController();
-  private resolver: ConfiguredResolver | undefined;
   private pending: Required<WriteBatch> = { samples: [], alertStates: [], incidents: [], outbox: [] };
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -122,11 +121,13 @@ export class Monitor {
 
   private ctx(): ProbeContext {
     const { plan } = this.opts;
+    // A fresh resolver per run: the resolver memoises answers, and drift is only seen by asking again.
+    let resolver: ConfiguredResolver | undefined;
     const ctx: ProbeContext = {
       http: () => this.http.current(),
       store: this.opts.store,
       config: plan.config,
-      resolver: () => (this.resolver ??= createResolver({ servers: plan.dnsServers.map((s) => parseDnsServer(s, 'monitor.dns')), timeoutMs: 2000, retries: 1, signal: this.abort.signal })),
+      resolver: () => (resolver ??= createResolver({ servers: plan.dnsServers.map((s) => parseDnsServer(s, 'monitor.dns')), timeoutMs: 2000, retries: 1, signal: this.abort.signal })),
       sessions: this.sessions,
       logger: this.opts.logger,
       signal: this.abort.signal,
