@@ -19,7 +19,7 @@ describe('EDGE_FINGERPRINTS examples', () => {
   }
 
   it('an origin server with ordinary headers is not mistaken for a CDN', () => {
-    const ordinary = [
+    const ordinary: Array<Record<string, string>> = [
       { server: 'nginx/1.24.0', 'content-type': 'text/html', 'x-cache': 'MISS' },
       { server: 'Apache', via: '1.1 varnish (Varnish/7.4)', 'x-varnish': '32770' },
       { server: 'gunicorn', 'x-request-id': 'abc', 'server-timing': 'db;dur=53, app;dur=47.2' },
