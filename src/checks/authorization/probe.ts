@@ -189,7 +189,10 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const ownValues = own?.response ? identifyingValues(own.response.json()) : new Set<string>();
           const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false));
           const matched = isSuccess(attack) && !isLoginPage(attack) && !isErrorBody(attack.response!.json()) ? valuesIn(attack.response, exclusive) : [];
+          // Byte equality alone proves a leak only against a contrast: the attacker's own object reads differently.
           const sameBytes =
+            own !== undefined &&
+            isSuccess(own) &&
             isSuccess(attack) &&
             attack.response!.body.length >= 8 &&
             attack.response!.body.equals(owner.response!.body) &&
