@@ -69,13 +69,13 @@ afterAll(async () => {
   await secure.close();
 });
 
-async function audit(opts: { wwwDead?: boolean; noHttp?: boolean } = {}): Promise<Finding[]> {
+async function audit(opts: { wwwDead?: boolean; noHttp?: boolean; wwwHttpsPort?: number } = {}): Promise<Finding[]> {
   const httpPort = opts.noHttp ? closedPort : plain.port;
   const overrides = [
     connectTo(APEX, 80, httpPort),
     connectTo(APEX, 443, secure.port),
     connectTo(WWW, 80, opts.wwwDead ? closedPort : httpPort),
-    connectTo(WWW, 443, opts.wwwDead ? closedPort : secure.port),
+    connectTo(WWW, 443, opts.wwwDead ? closedPort : (opts.wwwHttpsPort ?? secure.port)),
   ];
   const { findings } = await runOn({ checks: CHECKS, config: { target: `https://${APEX}/`, domains: [APEX, WWW], pages: { login: '/login' } }, overrides, ca: f.rootCa });
   return findings;
@@ -188,6 +188,18 @@ describe('canonical host', () => {
     expect(r.status).toBe('warn');
     expect(r.title).toContain(`${WWW} does not serve the site`);
     expect(one(findings, 'domain-tls/https-redirect', `http://${WWW}/`).status).toBe('skip');
+  });
+
+  it('www whose certificate is rejected is a skip naming the cause, not "does not serve the site"', async () => {
+    routes = goodRoutes();
+    const selfSigned = await startHttpsServer(f.selfSigned, handler('https'));
+    try {
+      const r = one(await audit({ wwwHttpsPort: selfSigned.port }), 'domain-tls/canonical-host');
+      expect(r.status).toBe('skip');
+      expect(r.reason).toContain('certificate is rejected');
+    } finally {
+      await selfSigned.close();
+    }
   });
 
   it('with only one of the pair configured it is a skip, never a pass', async () => {

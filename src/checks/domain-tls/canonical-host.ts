@@ -1,7 +1,7 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import { canonicalPairsOf, publicHostsOf } from '../../domain/hosts.js';
 import type { HttpExchange } from '../../net/http.js';
-import { endsInRedirect, finalUrlOf, hopsText, redirectProbesGatherer, type HostRedirects } from './redirect-probes.js';
+import { endsInRedirect, finalUrlOf, hopsText, isTlsError, redirectProbesGatherer, type HostRedirects } from './redirect-probes.js';
 
 /** The host a visitor ends on, when the exchange ended on a page (not an error, not a redirect). */
 function landingHost(ex: HttpExchange): string | undefined {
@@ -49,6 +49,12 @@ export const canonicalHost = defineCheck({
       if (apexEnds.length === 0 || wwwEnds.length === 0) {
         const dead = apexEnds.length === 0 ? apex : www;
         const alive = dead === apex ? www : apex;
+        const deadProbes = byHost.get(dead)!;
+        const tlsCause = [deadProbes.https, deadProbes.http].map((ex) => ex.error?.code).find((code) => isTlsError(code));
+        if (tlsCause) {
+          out.push({ status: 'skip', location, evidence, reason: `${dead} could not be followed to a page because its HTTPS certificate is rejected (${tlsCause}); the certificate checks report it` });
+          continue;
+        }
         out.push({
           status: 'warn',
           severity: 'low',
