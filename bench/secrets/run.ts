@@ -26,6 +26,7 @@ const WORK = join(ROOT, 'bench', '.work', 'secrets');
 const FILES = num('--files', 2000);
 const REAL_MB = num('--real-mb', 15);
 const COMMITS = num('--commits', 150);
+// --history-real-mb N: megabytes of real code (node_modules slice) committed alongside the labelled files.
 const WITH_SECRETLINT = !args.includes('--no-secretlint');
 
 interface Found {
@@ -148,7 +149,7 @@ function pct(x: number): string {
 }
 
 /** A git history built with fast-import: files added with secrets, most secrets later removed. */
-function buildHistory(dir: string, seed: number, commits: number): Label[] {
+function buildHistory(dir: string, seed: number, commits: number, realFiles: string[]): Label[] {
   const src = join(WORK, 'history-src');
   const corpus = generateCorpus(src, { files: commits * 6, seed, fillerLines: 40 });
   rmSync(dir, { recursive: true, force: true });
@@ -174,10 +175,19 @@ function buildHistory(dir: string, seed: number, commits: number): Label[] {
     push('\n');
   };
   const texts = new Map(corpus.files.map((f) => [f, readFileSync(join(src, f), 'latin1')]));
+  // Real code (no secrets expected) interleaved with the labelled files, as in a real repository.
+  const real = realFiles.map((f) => ({ path: `lib/${relative(join(ROOT, 'node_modules'), f).split('\\').join('/')}`, content: readFileSync(f, 'latin1') }));
   const perCommit = Math.ceil(corpus.files.length / commits);
+  const realPerCommit = Math.ceil(real.length / commits);
   for (let i = 0; i < commits; i++) {
     const batch = corpus.files.slice(i * perCommit, (i + 1) * perCommit);
-    if (batch.length) commit(`feat: add ${batch[0]}`, batch.map((p) => ({ path: p, content: texts.get(p)! })));
+    const ops = [...batch.map((p) => ({ path: p, content: texts.get(p)! })), ...real.slice(i * realPerCommit, (i + 1) * realPerCommit)];
+    if (ops.length) commit(`feat: add ${ops[0]!.path}`, ops);
+  }
+  // Ordinary churn: some real files change later.
+  for (let i = 0; i < real.length; i += 40) {
+    const f = real[i]!;
+    commit(`fix: tweak ${f.path}`, [{ path: f.path, content: `${f.content}\n// patched ${i}\n` }]);
   }
   // Later: most secrets are "removed" (the line replaced by an env reference), and files keep changing.
   const byFile = new Map<string, Label[]>();
@@ -258,7 +268,7 @@ async function main(): Promise<void> {
 
   // 3. History.
   const histDir = join(WORK, 'history-repo');
-  const histLabels = buildHistory(histDir, 7, COMMITS);
+  const histLabels = buildHistory(histDir, 7, COMMITS, realTree(num('--history-real-mb', 10)));
   const count = spawnSync('git', ['-C', histDir, 'count-objects', '-v'], { encoding: 'utf8' }).stdout;
   const catMs = Math.min(await catFileAll(histDir), await catFileAll(histDir));
   let best = Infinity;

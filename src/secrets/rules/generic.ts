@@ -11,16 +11,22 @@ const TEST_PATH = /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|moc
 
 /** Names that hold something other than a secret although they contain a secret-ish word. */
 const NOT_SECRET_NAME =
-  /(public|publishable|pub[_-]?key|anon|site[_-]?key|client[_-]?id|_id$|[-_.]?(url|uri|endpoint|host|path|file|dir|name|type|header|field|length|len|size|count|expir\w*|ttl|timeout|policy|prompt|label|placeholder|hint|regex|pattern|format|version|algorithm|alg|mode|method|provider|kind|style|strength|column|param|prefix|suffix|env|var|variable|input|selector|id)s?$|hash|digest|checksum|sha\d*|md5|integrity|fingerprint|tokenizer|_?limit|count|max|min|lifetime|validity|reset|forgot|confirm|required|enabled|visible|rotation|storage)/i;
+  /(public|publishable|pub[_-]?key|anon|site[_-]?key|client[_-]?id|_id$|[-_.]?(url|uri|endpoint|host|path|file|dir|name|type|header|field|length|len|size|count|expir\w*|ttl|timeout|policy|prompt|label|placeholder|hint|regex|pattern|format|version|algorithm|alg|mode|method|provider|kind|style|strength|column|param|prefix|suffix|env|var|variable|input|selector|id)s?$|hash|digest|checksum|sha\d*|md5|integrity|fingerprint|tokenizer|(^|[-_.])(limit|count|max|min|lifetime|validity|reset|forgot|confirm|required|enabled|visible|rotation|storage)([-_.]|$))/i;
+/** The same words as camelCase parts (`passwordMinLength`, `tokenExpiresIn`). */
+const NOT_SECRET_CAMEL = /[a-z](Limit|Count|Max|Min|Lifetime|Validity|Reset|Forgot|Confirm|Required|Enabled|Visible|Rotation|Storage|Length|Url|Uri|Path|File|Name|Type|Header|Field|Id|Ids|Hash|Prefix|Suffix|Expir\w*|Ttl|Timeout)/;
 
 const STRONG_NAME = /secret|passw(or)?d|passwd|pwd|token|api[_-]?key|apikey|private[_-]?key|credential/i;
 
 const TRIVIAL = /^(password|passw0rd|changeme|secret|admin|root|test|testing|example|default|none|null|nil|undefined|true|false|yes|no|on|off|string|required|optional|hidden|redacted|empty|todo|tbd|n\/a|dev|development|local|production|staging)$|^(password|passw0rd|pa55word|secret|admin|test|changeme|qwerty|letmein|welcome|abc)[-_]?\d{0,4}!?$/i;
 
 /** An expression, a reference or a word rather than a literal secret. */
+function notSecretName(name: string): boolean {
+  return NOT_SECRET_NAME.test(name) || NOT_SECRET_CAMEL.test(name);
+}
+
 function looksLikeCodeOrWord(value: string): boolean {
   if (/^(\$|%|@|#|&|\*|<|\{|\[|\(|!|-)/.test(value) || /[}]$/.test(value)) return true; // ${VAR}, $VAR, %(x)s, @Value, <token>, {{x}}
-  if (/process\.env|os\.environ|getenv|import\.meta|env\(|secrets\.|vars\.|config\.|settings\.|\(|\)|:\/\/|\\n/.test(value)) return true;
+  if (/process\.env|os\.environ|getenv|import\.meta|env\(|secrets\.|vars\.|config\.|settings\.|^[\w$.]+\(|\)$|:\/\/|\\n/.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(value)) return true; // dotted reference
   if (/^[a-z]+([A-Z][a-z]+)+$/.test(value)) return true; // camelCase words
   if (/^[A-Z][a-z]+([A-Z][a-z]+)+$/.test(value)) return true; // PascalCase words
@@ -85,7 +91,7 @@ export const genericRules: RuleTable = [
     ),
     validate: (value, ctx) => {
       const name = ctx.name ?? '';
-      if (NOT_SECRET_NAME.test(name.replace(/secret[_-]?key[_-]?base/i, ''))) return no('names something other than the secret');
+      if (notSecretName(name.replace(/secret[_-]?key[_-]?base/i, ''))) return no('names something other than the secret');
       const v = value.replace(/^base64:/, '');
       const judged = judgeAssignedValue(v, ctx, { minLength: 8, minEntropy: 2.5, weakOk: true });
       if (!judged.valid) return judged;
@@ -175,7 +181,7 @@ export const genericRules: RuleTable = [
     pattern: new RegExp(String.raw`(?:passw(?:or)?d|passwd|pwd|passphrase)[\w.-]{0,25}?${SEP}(?<secret>[^\s"'\x60;,<>]{6,200})\k<q>(?![^\s"'\x60;,)}\]])`, 'i'),
     validate: (value, ctx) => {
       const name = ctx.name ?? '';
-      if (NOT_SECRET_NAME.test(name) && !/^(pass(word)?|passwd|pwd)$/i.test(name)) return no('names something other than a password');
+      if (notSecretName(name) && !/^(pass(word)?|passwd|pwd)$/i.test(name)) return no('names something other than a password');
       if (/^(user|username|login|email)$/i.test(value)) return no('a field name');
       return judgeAssignedValue(value, ctx, { minLength: 6, minEntropy: 2.2, weakOk: true });
     },
@@ -192,12 +198,12 @@ export const genericRules: RuleTable = [
     title: 'Hard-coded secret, token or API key',
     keywords: ['secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'access-key', 'private_key', 'privatekey', 'credential', 'auth_key', 'authkey', 'client_key'],
     pattern: new RegExp(
-      String.raw`(?:secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?key)[\w.-]{0,25}?${SEP}${VALUE}`,
+      String.raw`(?:secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?key|client[_.-]?key)[\w.-]{0,25}?${SEP}${VALUE}`,
       'i',
     ),
     validate: (value, ctx) => {
       const name = ctx.name ?? '';
-      if (NOT_SECRET_NAME.test(name)) return no('names something other than a secret');
+      if (notSecretName(name)) return no('names something other than a secret');
       if (/csrf|xsrf/i.test(name)) return no('a CSRF token');
       return judgeAssignedValue(value, ctx, { minLength: 16, minEntropy: 3.3, weakOk: false });
     },

@@ -6,7 +6,7 @@ import type { Validation } from '../types.js';
 function judgePem(block: string): Validation {
   const pem = parsePrivateKeyBlock(block);
   if (!pem) return no('no complete key block');
-  if (pem.bodyLength < 64) return no('key body too short: an excerpt or placeholder');
+  if (pem.bodyLength < 40) return no('key body too short: an excerpt or placeholder');
   const body = block.replace(/-----[A-Z ]+-----/g, '').replace(/\\n|\s/g, '');
   if (!pem.wellFormed && shannonEntropy(body) < 4.5) return no('key body is not key material');
   const details = [`${pem.label}`, pem.wellFormed ? 'body parses as key material' : 'body does not parse as DER: possibly damaged'];
@@ -24,7 +24,7 @@ export const keyRules: RuleTable = [
     title: 'Private key',
     keywords: ['private key'],
     pattern:
-      /(?<secret>-----BEGIN (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |ANY )?PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=\s:,\\-]|\\n){64,12000}?-----END \k<label>-----)/,
+      /(?<secret>-----BEGIN (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |ANY )?PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=\s:,\\-]|\\n){40,12000}?-----END \k<label>-----)/,
     validate: (block) => judgePem(block),
     severity: 'critical',
     examples: {
