@@ -31,7 +31,7 @@ export interface MonitorOptions {
   ca?: string;
   /** The status-page link in alerts when the config sets none (the monitor's own /status). */
   statusPageUrl?: string;
-  /** Store writes are batched for this long (ms). */
+  /** Store writes are batched for this long (ms, default 100): a synced commit blocks the event loop, so commits are few and large. */
   flushMs?: number;
   dispatchPollMs?: number;
   /** How often history is compacted (ms). */
@@ -329,7 +329,7 @@ export class Monitor {
     this.pending.incidents.push(...b.incidents);
     this.pending.outbox.push(...b.outbox);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), this.opts.flushMs ?? 20);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), this.opts.flushMs ?? 100);
     return done.catch(() => undefined);
   }
 

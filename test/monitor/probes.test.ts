@@ -147,7 +147,11 @@ describe('monitor probes', () => {
     expect(session).toBeDefined();
     expect((await runProbe(plan, c)).ok).toBe(true);
     expect(c.sessions.get('alice')).toBe(session);
-    expect(first.evidence).toMatch(/authorization: Bearer .*\[redacted/);
+    // A failing call carries the redacted exchange as evidence: the bearer token never appears.
+    const failing = await runProbe({ ...plan, conditions: [parseCondition('[BODY] contains bob@globex.test')] }, c);
+    expect(failing.ok).toBe(false);
+    expect(failing.evidence).toMatch(/authorization: Bearer .*\[redacted/);
+    expect(failing.evidence).not.toContain(c.sessions.get('alice')!.bearer!);
   });
 
   it('refuses a non-loopback target under the loopback guard: a failed check, no traffic', async () => {

@@ -27,7 +27,8 @@ export function judgeExchange(ctx: ProbeContext, plan: { conditions: ProbePlan['
   if (ex.error) message = `${what}: no response (${ex.error.code}: ${ex.error.message})`;
   else if (ok) message = `${what}: HTTP ${status} in ${Math.round(ex.timing.totalMs)} ms`;
   else message = `${what}: HTTP ${status} — failed ${describeFailures(results)}`;
-  return { ok, at, latencyMs: ex.response ? ex.timing.totalMs : null, httpStatus: status, message, evidence: evidenceOf(ctx, ex), value: null, conditions: results, attempts: 1 };
+  // Evidence (redacted request + response) is only kept for failures: that is when an alert shows it.
+  return { ok, at, latencyMs: ex.response ? ex.timing.totalMs : null, httpStatus: status, message, evidence: ok ? '' : evidenceOf(ctx, ex), value: null, conditions: results, attempts: 1 };
 }
 
 async function sessionFor(ctx: ProbeContext, identity: string, fresh: boolean) {
