@@ -418,7 +418,10 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   // (a) The member's own profile: role, admin flags, tenant and verification fields. Restored after.
   const profileRoute = routes.find((r) => (r.method === 'PATCH' || r.method === 'PUT') && !r.path.includes('{') && PROFILE_PATH.test(r.path) && r.auth !== false);
   const before = profileObject(member.profile.body);
-  if (profileRoute && before && member.profile.path) {
+  if (profileRoute && !ctx.options.allowWrites) {
+    // The member's account is not an object this run created: changing it, even to restore it, needs consent.
+    out.notTested.push({ route: profileRoute, check: 'mass-assignment', reason: `changing ${member.name}'s existing profile is a write to an object launchready did not create: rerun with --allow-writes to test it (creates are still tested)` });
+  } else if (profileRoute && before && member.profile.path) {
     const injected: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(before)) {
       if (PRIV_FIELD.test(k) && !same(v, privilegedValue(k, v))) injected[k] = privilegedValue(k, v);
