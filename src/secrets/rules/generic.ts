@@ -32,6 +32,7 @@ function looksLikeCodeOrWord(value: string): boolean {
   if (/^[A-Z][a-z]+([A-Z][a-z]+)+$/.test(value)) return true; // PascalCase words
   if (/^[A-Za-z]+([_.-][A-Za-z]+)+$/.test(value)) return true; // snake/kebab words
   if (/[[\]]/.test(value)) return true; // indexing: form['password']
+  if (/^urn:|^[a-z]+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return true; // urn:uuid:… identifiers
   if (isWordy(value)) return true; // words, not random characters
   if (/^\d+(\.\d+)?$/.test(value)) return true;
   if (/^(\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(pem|key|json|txt|crt|p12|pfx|jks|ya?ml|env|js|ts|py)$/i.test(value)) return true;
