@@ -68,7 +68,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     contribute: (part) => {
       if (part.accessMatrix) contributions.accessMatrix.push(...part.accessMatrix);
       Object.assign(contributions.latency, part.latency ?? {});
-      Object.assign(contributions.facts, part.facts ?? {});
+      for (const [topic, value] of Object.entries(part.facts ?? {})) contributions.facts[topic] = mergeFact(contributions.facts[topic], value);
     },
     ...(input.extensions ?? {}),
   };
@@ -187,6 +187,18 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   // Stable order: by area order of the checklist, then check id, then place.
   findings.sort((a, b) => a.check.localeCompare(b.check) || a.id.localeCompare(b.id));
   return { findings, incomplete: [...incomplete], areaDurationsMs, artifacts, contributions };
+}
+
+/** Two gatherers may add to one topic: lists concatenate, records merge, anything else is replaced. */
+export function mergeFact(previous: unknown, next: unknown): unknown {
+  if (Array.isArray(previous) && Array.isArray(next)) return [...previous, ...next];
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isRecord(previous) && isRecord(next)) {
+    const out: Record<string, unknown> = { ...previous };
+    for (const [k, v] of Object.entries(next)) out[k] = k in previous ? mergeFact(previous[k], v) : v;
+    return out;
+  }
+  return next;
 }
 
 export class DeadlineExceeded extends Error {

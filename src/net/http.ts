@@ -1,5 +1,6 @@
 import { lookup as systemLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Area } from '../model/area.js';
 import { assertLoopbackAllowed, isLoopbackAddress, LoopbackViolation, loopbackOnly } from './loopback-guard.js';
@@ -139,7 +140,8 @@ export function guardedConnector(opts: {
 }): buildConnector.connector {
   const base = buildConnector({
     timeout: opts.connectTimeoutMs ?? 5000,
-    ...(opts.ca ? { ca: opts.ca } : {}),
+    // --ca adds to the trusted roots; it must not replace them, or every public site would fail.
+    ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}),
     ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   });
   return (connectOpts, callback) => {

@@ -115,3 +115,12 @@ describe('the report model', () => {
     expect(fingerprint('edge/x', { url: 'https://a/' }, 'd1')).not.toBe(fingerprint('edge/x', { url: 'https://a/' }, 'd2'));
   });
 });
+
+describe('report contributions', () => {
+  it('two gatherers adding to one facts topic merge instead of overwriting', async () => {
+    const a = defineGatherer({ id: 'fa', gather: async (ctx) => ctx.contribute({ facts: { certificates: [{ host: 'a' }], domains: { 'a.test': { records: 1 } } } }) });
+    const b = defineGatherer({ id: 'fb', gather: async (ctx) => ctx.contribute({ facts: { certificates: [{ host: 'b' }], domains: { 'a.test': { canonical: true } } } }) });
+    const r = await run([defineCheck({ meta: meta('t/facts'), requires: { a, b }, run: () => [] })]);
+    expect(r.contributions.facts).toEqual({ certificates: [{ host: 'a' }, { host: 'b' }], domains: { 'a.test': { records: 1, canonical: true } } });
+  });
+});
