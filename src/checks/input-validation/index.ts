@@ -1,6 +1,7 @@
 import type { Check } from '../../engine/check.js';
 import { errorLeakage } from './error-leakage.js';
+import { invalidPayloads } from './invalid-payloads.js';
 
 /** Checks of the `input-validation` area, in the order they run. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const checks: Check<any>[] = [errorLeakage];
+export const checks: Check<any>[] = [errorLeakage, invalidPayloads];

@@ -1,0 +1,242 @@
+import { defineGatherer, NotApplicable } from '../engine/check.js';
+import type { GatherContext } from '../engine/context.js';
+import { requestAs } from '../identity/request-as.js';
+import { sessionsGatherer, type Session } from '../identity/session.js';
+import type { HttpExchange } from '../net/http.js';
+import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
+import { kindOfConfigKey, kindOfRoute } from './endpoints.js';
+import { casesFor, type FuzzCase } from './fuzz-payloads.js';
+import { templateFor, type FuzzTemplate } from './fuzz-template.js';
+import { ABUSE_ORDER, inAbusePhase } from './phase-lock.js';
+import { abuseMarker, seededRng } from './random.js';
+import { isFatal } from './send.js';
+import { abuseSettings } from './settings.js';
+
+/**
+ * The seeded invalid-input fuzzer. For each write route of the surface it builds the catalogue's
+ * cases from the OpenAPI schema (or a recorded request) and sends them, bounded in count and time.
+ * Writes land only on what the tool created: a throw-away parent object it makes first (deleted at
+ * the end when the API has a DELETE), a made-up id, a login/signup/reset form, or a new object on a
+ * collection. Routes that change something the tool does not own (a profile, a password) only get
+ * the cases a correct server must reject — unless --allow-writes.
+ */
+export interface FuzzAttempt {
+  /** Route template, e.g. "POST /api/tickets". */
+  route: string;
+  case: Omit<FuzzCase, 'body'> & { bodyBytes: number };
+  exchange: HttpExchange;
+  /** The request went to something the tool created or to a made-up id. */
+  owned: boolean;
+}
+
+export interface FuzzEvidence {
+  seed: number;
+  attempts: FuzzAttempt[];
+  routes: string[];
+  notTested: Array<{ route: string; reason: string }>;
+  created: string[];
+  deleted: string[];
+  leftBehind: string[];
+  /** Set when a bound (count or time) ended the run before every case was sent. */
+  stoppedBy?: string;
+  maxRequests: number;
+  deadlineMs: number;
+  requests: number;
+  wallMs: number;
+}
+
+export const fuzzGatherer = defineGatherer<FuzzEvidence>({
+  id: 'abuse/invalid-payloads',
+  gather(ctx) {
+    return inAbusePhase(ctx, ABUSE_ORDER.fuzz, () => fuzz(ctx));
+  },
+});
+
+const WRITE = new Set(['POST', 'PUT', 'PATCH']);
+const SELF_SERVICE = new Set(['login', 'signup', 'reset', 'resend', 'token', 'otp', 'invite']);
+
+function placeholderId(route: Route, param: string): string {
+  const schema = route.params.find((p) => p.name === param)?.schema as { format?: string; type?: string } | undefined;
+  return schema?.format === 'uuid' || /uuid|guid/i.test(param) ? '00000000-0000-4000-8000-00000000dead' : '999999999';
+}
+
+/** The id of a created object: the parameter's own name, `id`, `data.id`, `<stem>_id`, or the Location header. */
+export function createdId(ex: HttpExchange, param: string): string | undefined {
+  const body = ex.response?.json() as Record<string, unknown> | undefined;
+  const scalar = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const data = body['data'] as Record<string, unknown> | undefined;
+    const stem = param.replace(/[-_]?id$/i, '');
+    for (const v of [body[param], body['id'], body['uuid'], data && typeof data === 'object' ? data['id'] : undefined, body[`${stem}_id`], body[`${stem}Id`]]) {
+      const s = scalar(v);
+      if (s) return s;
+    }
+    for (const inner of Object.values(body)) {
+      if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+        const s = scalar((inner as Record<string, unknown>)['id']);
+        if (s) return s;
+      }
+    }
+  }
+  const loc = ex.response?.headers['location'];
+  const last = loc?.split('?')[0]?.split('/').filter(Boolean).pop();
+  return last && /^[\w-]{1,64}$/.test(last) ? last : undefined;
+}
+
+function sessionFor(route: Route, sessions: Session[]): Session | undefined {
+  if (route.roles?.length) return sessions.find((s) => route.roles!.includes(s.role));
+  const members = sessions.filter((s) => s.role !== 'admin');
+  return members.find((s) => s.bearer || s.header) ?? members[0] ?? sessions.find((s) => s.bearer || s.header) ?? sessions[0];
+}
+
+async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
+  const base = ctx.target.baseUrl;
+  if (!base) throw new NotApplicable('no target URL');
+  const settings = abuseSettings(ctx);
+  const { routes } = await ctx.gather(apiSurfaceGatherer);
+  let sessions: Session[] = [];
+  try {
+    sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];
+  } catch (err) {
+    if (isFatal(err)) throw err;
+  }
+  const marker = abuseMarker(ctx.options.seed);
+  const configKinds = new Map<string, string>();
+  const excluded = new Set<string>();
+  for (const [key, value] of Object.entries(ctx.config.endpoints)) {
+    if (typeof value !== 'string') continue;
+    const path = value.replace(/^[A-Z]+\s+/, '');
+    const kind = kindOfConfigKey(key);
+    if (kind) configKinds.set(path, kind);
+    if (/logout|sign-?out/i.test(key)) excluded.add(path);
+  }
+  for (const w of ctx.config.webhooks) excluded.add(new URL(w.url, base).pathname);
+  const isExcludedRoute = (r: Route): boolean => excluded.has(r.path) || /log-?out|sign-?out|webhook/i.test(r.path);
+
+  const targets = routes
+    .filter((r) => WRITE.has(r.method) && !isExcludedRoute(r))
+    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+    .slice(0, settings.fuzzMaxRoutes);
+  if (targets.length === 0) throw new NotApplicable('the API surface has no POST, PUT or PATCH route to send invalid payloads to');
+
+  const evidence: FuzzEvidence = { seed: ctx.options.seed, attempts: [], routes: [], notTested: [], created: [], deleted: [], leftBehind: [], maxRequests: settings.fuzzMaxRequests, deadlineMs: settings.fuzzDeadlineMs, requests: 0, wallMs: 0 };
+  const startRequests = ctx.http.stats.requests;
+  const t0 = performance.now();
+  const cleanups: Array<{ path: string; session?: Session; label: string }> = [];
+  const parents = new Map<string, string>();
+  const spent = (): number => ctx.http.stats.requests - startRequests;
+  const outOfBounds = (): string | undefined => {
+    if (spent() + cleanups.length >= settings.fuzzMaxRequests) return `the ${settings.fuzzMaxRequests}-request bound`;
+    if (performance.now() - t0 > settings.fuzzDeadlineMs) return `the ${settings.fuzzDeadlineMs} ms bound`;
+    return undefined;
+  };
+  const send = (method: string, path: string, session: Session | undefined, body?: { contentType: string; body: string }): Promise<HttpExchange> => {
+    const url = new URL(path, base);
+    const headers: Record<string, string> = body ? { 'content-type': body.contentType } : {};
+    const common = { method, url, headers, ...(body ? { body: body.body } : {}), area: 'input-validation' as const, timeoutMs: settings.fuzzRequestTimeoutMs };
+    return session ? requestAs(ctx.http, session, base, common) : ctx.http.request(common);
+  };
+  const shape = (p: string): string => p.replace(/\{[^}]+\}/g, '{}');
+  const hasDelete = (template: string): boolean => routes.some((r) => r.method === 'DELETE' && shape(r.path) === shape(template));
+
+  /** Fills each path parameter with an object this run created (via the parent collection's POST) or a made-up id. */
+  const resolvePath = async (route: Route, session: Session | undefined): Promise<string | undefined> => {
+    let concrete = route.path;
+    for (const m of [...route.path.matchAll(/\{([^}]+)\}/g)]) {
+      const param = m[1]!;
+      const prefixTemplate = route.path.slice(0, m.index).replace(/\/$/, '');
+      const itemTemplate = `${prefixTemplate}/{${param}}`;
+      const prefixConcrete = concrete.slice(0, concrete.indexOf(`{${param}}`)).replace(/\/$/, '');
+      const cacheKey = `${prefixConcrete}|${session?.identity ?? ''}`;
+      let id = parents.get(cacheKey);
+      const create = routes.find((r) => r.method === 'POST' && r.path === prefixTemplate);
+      if (!id && create && !prefixConcrete.includes('{')) {
+        const t = templateFor(create, marker);
+        if (t && t.encoding === 'json' && !outOfBounds()) {
+          const ex = await send('POST', prefixConcrete, session, { contentType: 'application/json', body: JSON.stringify(t.valid) });
+          const got = ex.response && ex.response.status < 300 ? createdId(ex, param) : undefined;
+          if (got) {
+            id = got;
+            const path = `${prefixConcrete}/${encodeURIComponent(got)}`;
+            evidence.created.push(`POST ${prefixConcrete} → ${path} (parent for the fuzz cases)`);
+            if (hasDelete(itemTemplate)) cleanups.push({ path, ...(session ? { session } : {}), label: path });
+            else evidence.leftBehind.push(`${path} (the API has no DELETE ${itemTemplate})`);
+          }
+        }
+      }
+      id ??= placeholderId(route, param);
+      parents.set(cacheKey, id);
+      concrete = concrete.replace(`{${param}}`, encodeURIComponent(id));
+    }
+    return concrete;
+  };
+
+  for (const route of targets) {
+    const label = `${route.method} ${route.path}`;
+    const bound = outOfBounds();
+    if (bound) {
+      evidence.stoppedBy = bound;
+      evidence.notTested.push({ route: label, reason: `not reached: ${bound} was spent` });
+      continue;
+    }
+    const kind = kindOfRoute(route) ?? configKinds.get(route.path);
+    const selfService = kind !== undefined && SELF_SERVICE.has(kind);
+    let session: Session | undefined;
+    if (route.auth !== false && !selfService) {
+      session = sessionFor(route, sessions);
+      if (!session) {
+        evidence.notTested.push({ route: label, reason: sessions.length ? `no configured identity has a role this route allows (${route.roles?.join(', ')})` : 'it needs a logged-in identity and none is configured' });
+        continue;
+      }
+    }
+    const hasParams = route.path.includes('{');
+    const isCollection = route.method === 'POST' && !hasParams && routes.some((r) => r.path.startsWith(`${route.path}/{`));
+    const owned = selfService || hasParams || isCollection;
+    const template: FuzzTemplate | undefined = templateFor(route, marker) ?? (owned ? { valid: {}, fields: [], required: [], schemaKnown: false, closed: false, encoding: 'json' } : undefined);
+    if (!template) {
+      evidence.notTested.push({ route: label, reason: 'no request schema or recorded request, and it changes something launchready did not create' });
+      continue;
+    }
+    const rng = seededRng(ctx.options.seed, label);
+    let cases = casesFor(template, { rng, marker, hugeStringLength: settings.hugeStringLength, nestingDepth: settings.nestingDepth });
+    if (!owned && !ctx.options.allowWrites) cases = cases.filter((c) => c.mustReject);
+    if (cases.length === 0) {
+      evidence.notTested.push({ route: label, reason: 'no payload a correct server must reject could be built for it (writes to objects launchready did not create need --allow-writes)' });
+      continue;
+    }
+    const path = hasParams ? await resolvePath(route, session) : route.path;
+    if (!path) continue;
+    evidence.routes.push(label);
+    for (const c of cases) {
+      const b = outOfBounds();
+      if (b) {
+        evidence.stoppedBy = b;
+        break;
+      }
+      const ex = await send(route.method, path, session, c);
+      const { body, ...rest } = c;
+      evidence.attempts.push({ route: label, case: { ...rest, bodyBytes: Buffer.byteLength(body) }, exchange: ex, owned: owned || ctx.options.allowWrites });
+      if (!isCollection && !hasParams && selfService && (kind === 'signup' || kind === 'invite') && ex.response && ex.response.status >= 200 && ex.response.status < 300) {
+        evidence.leftBehind.push(`whatever ${label} created for ${c.payload} (HTTP ${ex.response.status}; values carry the marker ${marker})`);
+      }
+      // Anything a fuzz case created on a collection is the tool's own: remove it where the API allows.
+      if (isCollection && ex.response && ex.response.status >= 200 && ex.response.status < 300) {
+        const id = createdId(ex, 'id');
+        const item = hasDelete(`${route.path}/{id}`);
+        if (id && item) cleanups.push({ path: `${route.path}/${encodeURIComponent(id)}`, ...(session ? { session } : {}), label: `${route.path}/${id}` });
+        else evidence.leftBehind.push(`${id ? `${route.path}/${id}` : `an object on ${route.path}`} created by ${c.payload}${item ? '' : ' (the API has no DELETE for it)'}`);
+        if (id) evidence.created.push(`${label} → ${route.path}/${id} (accepted ${c.payload})`);
+      }
+    }
+  }
+  // Clean-up runs even after a bound: its requests were reserved.
+  for (const c of cleanups.reverse()) {
+    const ex = await send('DELETE', c.path, c.session);
+    if (ex.response && ex.response.status < 300) evidence.deleted.push(c.label);
+    else evidence.leftBehind.push(`${c.label} (DELETE answered ${ex.response?.status ?? ex.error?.code})`);
+  }
+  evidence.requests = spent();
+  evidence.wallMs = Math.round(performance.now() - t0);
+  ctx.contribute({ facts: { 'input-validation-fuzz': { requests: evidence.requests, wallMs: evidence.wallMs, routes: evidence.routes.length, cases: evidence.attempts.length, seed: evidence.seed } } });
+  return evidence;
+}

@@ -1,0 +1,108 @@
+import { fuzzGatherer, type FuzzAttempt, type FuzzEvidence } from '../../abuse/fuzz.js';
+import { defineCheck, type FindingDraft } from '../../engine/check.js';
+import type { CheckContext } from '../../engine/context.js';
+import type { Evidence } from '../../model/finding.js';
+import type { Severity } from '../../model/severity.js';
+import { shellQuote } from '../../net/http.js';
+import { findLeaks } from './leak-signatures.js';
+
+type Outcome = 'leak' | 'dropped' | 'hang' | '5xx' | 'accepted';
+
+const OUTCOME: Record<Outcome, { severity: Severity; status: 'fail' | 'warn'; words: (a: FuzzAttempt, extra: string) => string }> = {
+  leak: { severity: 'high', status: 'fail', words: (a, extra) => `shows ${extra} in its answer to ${a.case.label}` },
+  dropped: { severity: 'high', status: 'fail', words: (a, extra) => `dropped the connection (${extra}) on ${a.case.label}` },
+  hang: { severity: 'medium', status: 'fail', words: (a, extra) => `did not answer within ${extra} to ${a.case.label}` },
+  '5xx': { severity: 'medium', status: 'fail', words: (a, extra) => `answers ${extra} to ${a.case.label} (expected 4xx)` },
+  accepted: { severity: 'low', status: 'warn', words: (a, extra) => `accepted ${a.case.label} (${extra}; a 4xx was expected)` },
+};
+
+function outcomesOf(a: FuzzAttempt): Array<{ outcome: Outcome; extra: string }> {
+  const ex = a.exchange;
+  if (ex.error) return ex.error.code === 'TIMEOUT' ? [{ outcome: 'hang', extra: ex.error.message.replace(/^no complete response within /, '') }] : [{ outcome: 'dropped', extra: ex.error.code }];
+  const r = ex.response!;
+  const out: Array<{ outcome: Outcome; extra: string }> = [];
+  const leaks = findLeaks(r.text());
+  if (leaks.length) out.push({ outcome: 'leak', extra: [...new Set(leaks.map((l) => l.kind.replace('-', ' ')))].join(' and ') });
+  if (r.status >= 500) out.push({ outcome: '5xx', extra: `HTTP ${r.status}` });
+  else if (r.status < 300 && a.case.mustReject) out.push({ outcome: 'accepted', extra: `HTTP ${r.status}` });
+  return out;
+}
+
+/** The reproduction command; bodies too large to paste are rebuilt by a one-line node expression. */
+export function reproduction(a: FuzzAttempt, ctx: CheckContext): Evidence {
+  const ev = ctx.evidence.exchange(a.exchange, { bodyLimit: 400 });
+  if (a.case.bodyExpr && ev.reproduce) {
+    const data = `--data-binary "$(node -e ${shellQuote(`process.stdout.write(${a.case.bodyExpr})`)})"`;
+    ev.reproduce = ev.reproduce.replace(/--data-raw '(?:[^']|'\\'')*'/, () => data);
+  }
+  return ev;
+}
+
+function summary(f: FuzzEvidence): string[] {
+  const notes = [
+    `seed ${f.seed}: ${f.attempts.length} invalid payloads to ${f.routes.length} write routes; ${f.requests} requests in ${f.wallMs} ms (bounds: ${f.maxRequests} requests, ${f.deadlineMs} ms)`,
+  ];
+  if (f.stoppedBy) notes.push(`stopped early at ${f.stoppedBy}`);
+  if (f.created.length) notes.push(`created: ${f.created.join('; ')}`);
+  if (f.deleted.length) notes.push(`deleted again: ${f.deleted.join('; ')}`);
+  if (f.leftBehind.length) notes.push(`left behind (created by launchready, marker in the values): ${f.leftBehind.join('; ')}`);
+  for (const n of f.notTested.slice(0, 8)) notes.push(`not tested: ${n.route}: ${n.reason}`);
+  return notes;
+}
+
+export const invalidPayloads = defineCheck({
+  meta: {
+    id: 'input-validation/invalid-payloads',
+    area: 'input-validation',
+    severity: 'medium',
+    title: 'Every write endpoint rejects invalid payloads with a 4xx: no 5xx, hang, dropped connection or leaked internals',
+    why: 'Real clients send broken input every day, and attackers send it on purpose. An endpoint that crashes, hangs or prints its internals on bad input is one an attacker can take down or map, and often one where SQL or NoSQL injection works.',
+    breaks: 'A single crafted request can crash a worker, tie it up, or reveal the code and queries behind it; quotes reaching SQL unescaped mean data theft is one step away.',
+    fix: 'Validate each body against a schema before any logic runs (types, required fields, no unknown properties, length and range limits, depth limits) and answer 400/422; use parameterised queries only; cap body size and nesting; let a global error handler log details and return a generic 500.',
+    references: ['OWASP API8:2023', 'OWASP ASVS 5.1.3', 'OWASP ASVS 7.4.1', 'CWE-20', 'CWE-89', 'CWE-943', 'CWE-209', 'https://schemathesis.readthedocs.io/'],
+    phase: 'last',
+  },
+  requires: { fuzz: fuzzGatherer },
+  run({ fuzz }, ctx) {
+    const groups = new Map<string, { outcome: Outcome; extra: string; attempts: FuzzAttempt[] }>();
+    for (const a of fuzz.attempts) {
+      for (const o of outcomesOf(a)) {
+        const key = `${a.route}\u0000${o.outcome}`;
+        const g = groups.get(key) ?? { outcome: o.outcome, extra: o.extra, attempts: [] };
+        g.attempts.push(a);
+        groups.set(key, g);
+      }
+    }
+    const notes = summary(fuzz);
+    const out: FindingDraft[] = [];
+    for (const g of groups.values()) {
+      const first = g.attempts[0]!;
+      const spec = OUTCOME[g.outcome];
+      const more = g.attempts.length > 1 ? ` (and ${g.attempts.length - 1} other invalid payload${g.attempts.length > 2 ? 's' : ''})` : '';
+      const ev = reproduction(first, ctx);
+      if (g.outcome === 'leak') {
+        const leaks = findLeaks(first.exchange.response!.text());
+        ev.notes = leaks.map((l) => `${l.id} matched`);
+      }
+      const each = g.attempts.slice(0, 6).map((a) => {
+        const status = a.exchange.response ? `HTTP ${a.exchange.response.status}` : `no response (${a.exchange.error?.code})`;
+        return `${a.case.payload}: ${a.case.label} → ${status}\n  ${reproduction(a, ctx).reproduce ?? ''}`;
+      });
+      out.push({
+        status: spec.status,
+        severity: spec.severity,
+        title: `${first.route} ${spec.words(first, g.extra)}${more}`,
+        location: { url: first.exchange.request.url, method: first.exchange.request.method },
+        discriminator: g.outcome,
+        evidence: { ...ev, notes: [...(ev.notes ?? []), ...each, ...notes] },
+        ...(g.outcome === 'accepted' ? { fix: 'Reject what the published schema forbids (wrong types, unknown properties, out-of-range numbers, over-long strings) with 400 or 422 before the handler runs; make the schema and the validator the same object so they cannot drift.' } : {}),
+      });
+    }
+    if (out.length === 0) {
+      const here = ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {};
+      if (fuzz.attempts.length === 0) return [{ status: 'skip', location: here, reason: `no write route could be fuzzed: ${fuzz.notTested.map((n) => `${n.route} (${n.reason})`).join('; ') || 'none found'}` }];
+      return [{ status: 'pass', title: `${fuzz.routes.length} write routes answered ${fuzz.attempts.length} invalid payloads with 4xx and no leak`, location: here, evidence: { notes } }];
+    }
+    return out;
+  },
+});
