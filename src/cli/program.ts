@@ -2,11 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { TOOL } from '../app/tool.js';
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
+import { domainCommand } from './commands/domain.js';
 import { initCommand } from './commands/init.js';
+import { scanCommand } from './commands/scan.js';
 import { EXIT } from './shared.js';
 
 /** Errors that are the user's to fix: one clear line, exit 2, never a stack trace. */
-const USER_ERRORS = new Set(['ConfigError', 'UsageError', 'OverrideSyntaxError', 'BaselineError']);
+const USER_ERRORS = new Set(['ConfigError', 'UsageError', 'OverrideSyntaxError', 'BaselineError', 'DnsServerSyntaxError']);
 
 export function buildProgram(): Command {
   const program = new Command('launchready')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
   program.addCommand(auditCommand());
+  program.addCommand(scanCommand());
+  program.addCommand(domainCommand());
   program.addCommand(initCommand());
   program.addCommand(demoCommand());
   program.addHelpText(

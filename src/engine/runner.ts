@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config/schema.js';
 import type { Area } from '../model/area.js';
 import { fingerprint, type Finding } from '../model/finding.js';
@@ -54,6 +55,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const runController = new AbortController();
   const runTimer = setTimeout(() => runController.abort(new Error('run deadline')), input.runDeadlineMs);
   const signal = input.signal ? AbortSignal.any([input.signal, runController.signal]) : runController.signal;
+  // Every request and socket of the run listens on this one signal.
+  setMaxListeners(0, signal);
 
   const contributions: Required<ReportContribution> = { accessMatrix: [], latency: {}, facts: {} };
   const gatherCtx: GatherContext = {

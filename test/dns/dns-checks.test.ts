@@ -44,7 +44,7 @@ const ZONES: Zones = {
 
 let server: TestDnsServer;
 beforeAll(async () => {
-  server = await startDnsServer({ zones: ZONES, servfail: ['broken.good.example'] });
+  server = await startDnsServer({ zones: ZONES, servfail: ['broken.good.example'], timeout: ['silent.good.example'] });
 });
 afterAll(() => server.close());
 
@@ -118,6 +118,13 @@ describe('domain-tls/dns-caa', () => {
   it('fails an unknown critical tag and a deny-all issue', async () => {
     expect(problems(await run(dnsCaa, await gather(['critcaa.example'])))[0]).toMatchObject({ status: 'fail', severity: 'high' });
     expect(problems(await run(dnsCaa, await gather(['denycaa.example'])))[0]).toMatchObject({ status: 'fail', severity: 'medium' });
+  });
+  it('fails a CAA lookup the server answers with SERVFAIL, but leaves one that got no answer at all unjudged (error)', async () => {
+    const broken = problems(await run(dnsCaa, await gather(['broken.good.example'])));
+    expect(broken.find((f) => f.status === 'fail' && /CAA lookup for broken\.good\.example fails \(SERVFAIL\)/.test(f.title ?? ''))).toBeTruthy();
+    const silent = problems(await run(dnsCaa, await gather(['silent.good.example'])));
+    expect(silent.map((f) => f.status)).toEqual(['error']);
+    expect(silent[0]!.reason).toMatch(/no DNS answer/);
   });
   it('lets subdomains inherit the apex set (RFC 8659 climbing)', async () => {
     const dns = await gather(['app.good.example']);

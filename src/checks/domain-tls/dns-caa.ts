@@ -29,6 +29,11 @@ export const dnsCaa = defineCheck({
       judged.add(key);
       const at = set.foundAt ?? set.name;
       const location = { domain: set.name, record: `CAA ${at}` };
+      if (set.failure && (set.failure.rcode === 'TIMEOUT' || set.failure.rcode === 'ERROR')) {
+        // No answer at all: the resolver may be the problem, not the zone. Not judged, and the run says so.
+        out.push({ status: 'error', title: `CAA lookup for ${set.failure.name} got no answer (${set.failure.rcode})`, location: { domain: set.name, record: `CAA ${set.failure.name}` }, reason: `no DNS answer for CAA ${set.failure.name}: check --dns and the network, then the zone's name servers`, discriminator: set.failure.name });
+        continue;
+      }
       if (set.failure) {
         out.push({ status: 'fail', severity: 'high', title: `CAA lookup for ${set.failure.name} fails (${set.failure.rcode}): CAs will refuse to issue or renew certificates`, location: { domain: set.name, record: `CAA ${set.failure.name}` }, fix: `Fix the name servers for ${set.failure.name} so a CAA query gets an answer (an empty one is fine); CAs treat a failed CAA lookup as "do not issue".`, discriminator: set.failure.name });
         continue;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { resolve as resolvePath } from 'node:path';
 import { parseAreaList, prepare, runAudit } from '../../app/audit.js';
@@ -59,6 +60,7 @@ Examples:
     )
     .action(async (url: string | undefined, flags: AuditFlags) => {
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
       let interrupts = 0;
       const onSigint = (): void => {
         interrupts += 1;
