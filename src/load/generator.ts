@@ -1,8 +1,8 @@
-import { Pool, type Dispatcher } from 'undici';
 import { guardedConnector, type HostResolver } from '../net/http.js';
 import { LoopbackViolation } from '../net/loopback-guard.js';
 import type { ConnectOverride } from '../net/overrides.js';
 import type { LatencySummary } from '../model/report.js';
+import { H1Pool, serialiseRequest, type H1Handler, type H1Request } from './h1.js';
 import { LatencyRecorder, round } from './histogram.js';
 import { WeightedMix } from './mix.js';
 import { ServerTimingRecorder, type ServerTimingSummary } from './server-timing.js';
@@ -67,6 +67,8 @@ export interface LoadPlan {
   resolver?: HostResolver;
   ca?: string;
   signal?: AbortSignal;
+  /** Keep the overall recorder in the result (benchmarks re-analyse it). */
+  keepRecorder?: boolean;
   /** Called about once a second with the running totals. */
   onProgress?: (p: { elapsedMs: number; sent: number; completed: number; errors: number; phase: 'warmup' | 'measure' | 'drain' }) => void;
 }
@@ -104,6 +106,8 @@ export interface LoadResult {
   /** Open model: how late the generator itself sent requests (its own health), ms. */
   sendLag?: { p50: number; p99: number; max: number };
   stoppedBy: 'duration' | 'max-requests' | 'aborted';
+  /** The overall histogram, only with plan.keepRecorder. */
+  recorder?: LatencyRecorder;
   /** Why a number should be read with care (few samples, generator lag, cut-off requests). */
   notes: string[];
 }
@@ -147,6 +151,8 @@ interface RouteState {
   method: string;
   identities: Set<string>;
   rec: LatencyRecorder;
+  /** HTTP statuses on the hot path (numbers), merged into statusCounts at the end. */
+  statuses: Map<number, number>;
   statusCounts: Record<string, number>;
   errorSamples: Set<string>;
   serverTiming: ServerTimingRecorder;
@@ -154,11 +160,50 @@ interface RouteState {
 
 interface Prepared {
   action: LoadAction;
-  pool: Pool;
-  path: string;
-  method: Dispatcher.HttpMethod;
-  headers: Record<string, string>;
+  pool: H1Pool;
+  request: H1Request;
   route: RouteState;
+}
+
+/** One request in flight: one small object per request instead of a bundle of closures. */
+class Exchange implements H1Handler {
+  status = 0;
+  bytes = 0;
+  error: Error | undefined;
+  private finished = false;
+
+  constructor(
+    readonly p: Prepared,
+    readonly origin: number,
+    readonly measure: boolean,
+    private readonly onFinish: (ex: Exchange) => void,
+    private readonly done: (() => void) | undefined,
+  ) {}
+
+  onStatus(status: number, serverTiming: string | undefined): void {
+    this.status = status;
+    if (serverTiming !== undefined && this.measure) this.p.route.serverTiming.record(serverTiming);
+  }
+
+  onBody(bytes: number): void {
+    this.bytes += bytes;
+  }
+
+  onComplete(): void {
+    this.end();
+  }
+
+  onFail(err: Error): void {
+    this.error = err;
+    this.end();
+  }
+
+  private end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.onFinish(this);
+    this.done?.();
+  }
 }
 
 class CutOff extends Error {
@@ -183,27 +228,25 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     ...(plan.ca ? { ca: plan.ca } : {}),
     connectTimeoutMs: Math.min(timeoutMs, 5000),
   });
-  const pools = new Map<string, Pool>();
+  const pools = new Map<string, H1Pool>();
   const routes = new Map<string, RouteState>();
   const prepared: Prepared[] = plan.actions.map((action) => {
     const origin = action.url.origin;
     let pool = pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections, pipelining: 1, connect: connector, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
+      pool = new H1Pool(action.url, connector, connections, timeoutMs);
       pools.set(origin, pool);
     }
     let route = routes.get(action.name);
     if (!route) {
-      route = { name: action.name, method: action.method.toUpperCase(), identities: new Set(), rec: new LatencyRecorder(), statusCounts: {}, errorSamples: new Set(), serverTiming: new ServerTimingRecorder() };
+      route = { name: action.name, method: action.method.toUpperCase(), identities: new Set(), rec: new LatencyRecorder(), statuses: new Map(), statusCounts: {}, errorSamples: new Set(), serverTiming: new ServerTimingRecorder() };
       routes.set(action.name, route);
     }
     if (action.identity) route.identities.add(action.identity);
     return {
       action,
       pool,
-      path: action.url.pathname + action.url.search,
-      method: action.method.toUpperCase() as Dispatcher.HttpMethod,
-      headers: { 'user-agent': 'launchready-load', ...(action.headers ?? {}) },
+      request: serialiseRequest(action.url, action.method.toUpperCase(), { 'user-agent': 'launchready-load', ...(action.headers ?? {}) }),
       route,
     };
   });
@@ -224,9 +267,6 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
   let aborted = false;
   let cutOff = 0;
   const lag = new LatencyRecorder();
-  const overall = new LatencyRecorder();
-  // Controllers of requests on the wire, so the end of the run can cut them off.
-  const live = new Set<{ abort(reason: Error): void }>();
 
   let resolveDrained: () => void = () => undefined;
   const drained = new Promise<void>((r) => (resolveDrained = r));
@@ -241,79 +281,46 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     if (inFlight === 0) resolveDrained();
   };
 
+  const onFinish = (ex: Exchange): void => {
+    inFlight -= 1;
+    bytes += ex.bytes;
+    if (ex.measure) {
+      const elapsed = performance.now() - ex.origin;
+      const route = ex.p.route;
+      const err = ex.error;
+      measured += 1;
+      if (err === undefined) {
+        route.rec.record(elapsed);
+        route.statuses.set(ex.status, (route.statuses.get(ex.status) ?? 0) + 1);
+        if (ex.status >= 400) {
+          errors += 1;
+          route.rec.errors += 1;
+          if (route.errorSamples.size < 5) route.errorSamples.add(`HTTP ${ex.status}`);
+        }
+      } else {
+        const code = errorCode(err);
+        // A request that never reached the server has no latency; one that waited and died does.
+        if (!CONNECT_ERRORS.has(code)) route.rec.record(elapsed);
+        errors += 1;
+        route.rec.errors += 1;
+        route.statusCounts[code] = (route.statusCounts[code] ?? 0) + 1;
+        if (route.errorSamples.size < 5) route.errorSamples.add(`${code}: ${err.message}`);
+      }
+    }
+    if (ex.error instanceof LoopbackViolation || (ex.error as { cause?: unknown } | undefined)?.cause instanceof LoopbackViolation) {
+      // A guard refusal is a configuration problem, not a latency: stop at once.
+      notes.push((ex.error instanceof LoopbackViolation ? ex.error : ((ex.error as { cause: Error }).cause)).message);
+      stopIssuing('aborted');
+    }
+    if (inFlight === 0 && !issuing) resolveDrained();
+  };
+
   /** Sends one request; `origin` is when the latency clock starts (intended time or send time). */
   const send = (p: Prepared, origin: number, measure: boolean, done?: () => void): void => {
     sent += 1;
     inFlight += 1;
-    let status = 0;
-    let finished = false;
-    let controllerRef: { abort(reason: Error): void } | undefined;
-    const finish = (err?: Error): void => {
-      if (finished) return;
-      finished = true;
-      if (controllerRef) live.delete(controllerRef);
-      inFlight -= 1;
-      const elapsed = performance.now() - origin;
-      if (measure) {
-        const route = p.route;
-        const failed = err !== undefined || status >= 400;
-        const code = err ? errorCode(err) : undefined;
-        if (!err || !CONNECT_ERRORS.has(code!)) {
-          route.rec.record(elapsed);
-          overall.record(elapsed);
-        }
-        measured += 1;
-        if (failed) {
-          errors += 1;
-          route.rec.errors += 1;
-          overall.errors += 1;
-          if (route.errorSamples.size < 5) route.errorSamples.add(err ? `${code}: ${err.message}` : `HTTP ${status}`);
-        }
-        const key = err ? code! : String(status);
-        route.statusCounts[key] = (route.statusCounts[key] ?? 0) + 1;
-      }
-      if (err instanceof LoopbackViolation) {
-        // A guard refusal is a configuration problem, not a latency: stop at once.
-        notes.push(err.message);
-        stopIssuing('aborted');
-      }
-      if (inFlight === 0 && !issuing) resolveDrained();
-      done?.();
-    };
-    // undici's native handler interface (raw header buffers): the object-based one parses every
-    // response's headers into an object, which costs a third of the saturated throughput.
-    const handler = {
-      onConnect(abort: (err?: Error) => void) {
-        const controller = { abort };
-        controllerRef = controller;
-        live.add(controller);
-      },
-      onHeaders(statusCode: number, rawHeaders: Buffer[]) {
-        status = statusCode;
-        if (measure) {
-          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-            const name = rawHeaders[i]!;
-            if (name.length === 13 && name.toString('latin1').toLowerCase() === 'server-timing') p.route.serverTiming.record(rawHeaders[i + 1]!.toString('latin1'));
-          }
-        }
-        return true;
-      },
-      onData(chunk: Buffer) {
-        bytes += chunk.length;
-        return true;
-      },
-      onComplete() {
-        finish();
-      },
-      onError(err: Error) {
-        finish(err);
-      },
-    } as unknown as Dispatcher.DispatchHandler;
-    try {
-      p.pool.dispatch({ origin: p.action.url.origin, path: p.path, method: p.method, headers: p.headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler);
-    } catch (err) {
-      finish(err as Error);
-    }
+    const ex = new Exchange(p, origin, measure, onFinish, done);
+    p.pool.dispatch(p.request, ex);
   };
 
   const onAbort = (): void => {
@@ -389,15 +396,20 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
   const graceOver = await Promise.race([drained.then(() => false), sleep(aborted ? 0 : timeoutMs).then(() => true)]);
   if (graceOver && inFlight > 0) {
     cutOff = inFlight;
-    for (const c of [...live]) c.abort(new CutOff());
-    await Promise.all([...pools.values()].map((p) => p.destroy(new CutOff()).catch(() => undefined)));
+    for (const p of pools.values()) p.destroy(new CutOff());
     await Promise.race([drained, sleep(1000)]);
   }
   clearInterval(progressTimer);
   plan.signal?.removeEventListener('abort', onAbort);
-  await Promise.all([...pools.values()].map((p) => (p.destroyed || p.closed ? undefined : p.close().catch(() => undefined))));
+  for (const p of pools.values()) p.close();
 
   const measuredMs = Math.max(1, stopIssuingAt - warmupEnd);
+  // The overall distribution is the sum of the routes' (one record per request on the hot path).
+  const overall = new LatencyRecorder();
+  for (const r of routes.values()) {
+    overall.add(r.rec);
+    for (const [status, n] of r.statuses) r.statusCounts[String(status)] = (r.statusCounts[String(status)] ?? 0) + n;
+  }
   if (cutOff > 0) notes.push(aborted ? `${cutOff} requests in flight were cut off by the interruption` : `${cutOff} requests were still in flight ${timeoutMs} ms after the run ended and were counted as errors`);
   if (model === 'open' && lag.count > 0 && lag.percentile(99) > Math.max(10, 1000 / plan.rate!)) {
     notes.push(`the generator itself sent 1% of requests more than ${round(lag.percentile(99))} ms late (a busy machine); those delays are included in the latencies`);
@@ -432,6 +444,7 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     ),
     ...(model === 'open' ? { sendLag: { p50: round(lag.percentile(50)), p99: round(lag.percentile(99)), max: round(lag.maxMs) } } : {}),
     stoppedBy: aborted ? 'aborted' : stoppedBy,
+    ...(plan.keepRecorder ? { recorder: overall } : {}),
     notes,
   };
   return result;

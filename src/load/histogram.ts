@@ -44,6 +44,21 @@ export class LatencyRecorder {
     return this.histogram.totalCount === 0 ? 0 : this.histogram.mean / 1000;
   }
 
+  /**
+   * A copy with the post-hoc coordinated-omission fill that wrk applies to its closed-model numbers
+   * (HdrHistogram's recordValueWithExpectedInterval): every sample longer than the expected interval
+   * also stands for the requests that would have been sent meanwhile. Used to compare with wrk;
+   * the open model needs no such guess.
+   */
+  correctedFor(expectedIntervalMs: number): LatencyRecorder {
+    const out = new LatencyRecorder();
+    const corrected = this.histogram.copyCorrectedForCoordinatedOmission(Math.max(1, Math.round(expectedIntervalMs * 1000)));
+    out.histogram.add(corrected);
+    corrected.destroy();
+    out.errors = this.errors;
+    return out;
+  }
+
   /** Adds another recorder's samples and errors into this one. */
   add(other: LatencyRecorder): void {
     this.histogram.add(other.histogram);
