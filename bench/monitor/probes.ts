@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +64,15 @@ interface Row {
   rssMb: number;
   eventLoopP99Ms: number;
   ceilingProbesAt30s: number;
+  /** Why runs failed (first words of the message), when any did. */
+  failureReasons: string;
+  loadAverage1m: number;
 }
 
 async function measure(n: number, targetUrl: string): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'lr-bench-monitor-'));
   const store = await openStore(join(dir, 'monitor.db'));
-  const probes = Array.from({ length: n }, (_, i) => ({ name: `p${i}`, url: `/health/${i}`, conditions: ['[STATUS] == 200', '[BODY].status == ok', '[RESPONSE_TIME] < 1s'] }));
+  const probes = Array.from({ length: n }, (_, i) => ({ kind: 'http' as const, name: `p${i}`, url: `/health/${i}`, conditions: ['[STATUS] == 200', '[BODY].status == ok', '[RESPONSE_TIME] < 1s'] }));
   const config = ConfigSchema.parse({ target: targetUrl });
   // Jitter 1.0 spreads the first runs over the whole interval, as a fleet of probes settles anyway.
   config.monitor = { interval: intervalMs, jitter: 1, timeout: 5000, retries: 1, defaults: false, probes, maxRate: 100_000, alerts: { errorRate: false } };
@@ -100,6 +103,11 @@ async function measure(n: number, targetUrl: string): Promise<Row> {
   const r1 = runs();
   loop.disable();
   const rss = process.memoryUsage().rss;
+  const reasons = new Map<string, number>();
+  for (const st of monitor.status()) if (st.up === false) {
+    const why = st.lastMessage.replace(/\d+/g, 'N').slice(0, 60);
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  }
   await monitor.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -119,6 +127,8 @@ async function measure(n: number, targetUrl: string): Promise<Row> {
     rssMb: Math.round(rss / 1024 / 1024),
     eventLoopP99Ms: Math.round(loop.percentile(99) / 1e5) / 10,
     ceilingProbesAt30s: Math.floor(30_000 / cpuPerRun),
+    failureReasons: [...reasons].map(([k, v]) => `${v}× ${k}`).join('; '),
+    loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
@@ -132,7 +142,9 @@ try {
 } finally {
   target.stop();
 }
-console.table(rows);
+console.table(rows.map(({ failureReasons: _f, ...r }) => r));
+for (const r of rows) if (r.failureReasons) console.log(`${r.probes} probes, failing at the end: ${r.failureReasons}`);
+console.log(`(machine load average during the run: ${rows.map((r) => r.loadAverage1m).join(', ')} on ${availableParallelism()} cores; event-loop delay includes time the process waited for a CPU)`);
 const best = rows[rows.length - 1]!;
 console.log(
   `One monitor process: ${best.probes} HTTP probes at a ${best.intervalS} s interval completed ${best.runsCompleted}/${best.runsScheduled} scheduled runs ` +

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { z } from 'zod';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { redactText } from '../net/redact.js';
 import { parseCondition, type Condition } from './conditions.js';
 import { formatDuration } from './duration.js';
 import { MonitorSchema, type AlertPolicyConfig, type MonitorConfig, type NotifierConfig, type ProbeConfig } from './schema.js';
@@ -424,7 +425,7 @@ export function resolveMonitorPlan(loaded: LoadedConfig, opts: ResolveOptions = 
 export function describeProbe(p: ProbePlan): string {
   switch (p.kind) {
     case 'http':
-      return `${p.method} ${p.url}${p.identity ? ` as ${p.identity}` : ''}`;
+      return `${p.method} ${redactText(p.url)}${p.identity ? ` as ${p.identity}` : ''}`;
     case 'login':
       return `log in as ${p.identity}${p.resource ? ` and load ${p.resource}` : ''}`;
     case 'tls':

@@ -156,10 +156,8 @@ export class Monitor {
     const firing = [...this.states.values()].filter((s) => s.status === 'firing').length;
     logger.info({ probes: plan.probes.map((p) => p.id), store: store.location, notifiers: [...this.notifiers.keys()], restoredFiring: firing }, `monitor started: ${plan.probes.length} probes`);
     this.dispatcher.start();
-    for (const p of plan.probes) {
-      const first = Date.now() + Math.random() * p.jitter * p.intervalMs;
-      this.schedule(p, first);
-    }
+    // Jitter spreads the probes' phases over `jitter × interval`, so a fleet does not fire at once.
+    for (const p of plan.probes) this.schedule(p, Date.now() + Math.random() * p.jitter * p.intervalMs);
     const compactEvery = this.opts.compactEveryMs ?? Math.min(3600_000, Math.max(60_000, plan.retention.rawMs / 4));
     const compact = (): void => {
       void store
@@ -184,18 +182,20 @@ export class Monitor {
     return Math.max(p.alerts.errorRate ? p.alerts.errorRate.baselineMs : 0, p.alerts.latency ? p.alerts.latency.windowMs : 0);
   }
 
-  private schedule(p: ProbePlan, at: number): void {
+  /** `nominal` is the slot on the probe's fixed cadence; the timer fires a little off it (jitter). */
+  private schedule(p: ProbePlan, nominal: number): void {
     if (this.stopped) return;
-    const t = setTimeout(() => this.fire(p, at), Math.max(0, at - Date.now()));
+    const jitter = (Math.random() - 0.5) * 0.1 * p.jitter * p.intervalMs;
+    const t = setTimeout(() => this.fire(p, nominal), Math.max(0, nominal + jitter - Date.now()));
     this.timers.set(p.id, t);
   }
 
-  private fire(p: ProbePlan, scheduledAt: number): void {
+  private fire(p: ProbePlan, nominal: number): void {
     if (this.stopped) return;
-    // Fixed cadence from the schedule, not from when the run ended; a run that overran skips slots.
-    let next = scheduledAt + p.intervalMs + (Math.random() - 0.5) * p.jitter * p.intervalMs;
+    // The cadence is anchored (no drift from run times or jitter); a run that overran skips slots.
+    let next = nominal + p.intervalMs;
     const now = Date.now();
-    if (next <= now) next = now + p.intervalMs * (1 - Math.random() * p.jitter * 0.5);
+    if (next <= now) next += Math.ceil((now - next) / p.intervalMs) * p.intervalMs;
     this.schedule(p, next);
     if (this.inFlight.has(p.id)) return;
     const run = runProbe(p, this.ctx())

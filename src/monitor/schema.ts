@@ -248,7 +248,7 @@ export const MaintenanceSchema = z.union([
 export const MonitorSchema = z
   .object({
     interval: durationMs.optional(),
-    /** Random spread of each run, as a fraction of the interval (default 10%). */
+    /** Spread of the probes' start times, as a fraction of the interval (default 10%); each run also drifts ±5% of that. */
     jitter: fraction.optional(),
     timeout: durationMs.optional(),
     retries: z.number().int().min(0).max(5).optional(),

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startDemoPortal } from '../../examples/demo-portal/src/index.js';
-import { ConfigSchema, type Config } from '../../src/config/schema.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { createResolver } from '../../src/net/dns/index.js';
 import { MonitorHttp } from '../../src/monitor/client.js';
 import { parseCondition } from '../../src/monitor/conditions.js';
@@ -41,7 +41,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function ctx(config: Partial<Config> = {}, extra: Partial<ProbeContext> = {}): ProbeContext {
+function ctx(config: Record<string, unknown> = {}, extra: Partial<ProbeContext> = {}): ProbeContext {
   const cfg = ConfigSchema.parse(config);
   return {
     http: () => http.current(),
@@ -139,7 +139,7 @@ describe('monitor probes', () => {
       target: portal.url,
       identities: { alice: { login: { kind: 'json' as const, url: '/api/login', json: { email: 'alice@acme.test', password: 'alice-demo-pass' }, tokenPath: '/token' } } },
     };
-    const c = ctx(config as Partial<Config>);
+    const c = ctx(config);
     const plan: ProbePlan = { ...base, id: 'me', kind: 'http', url: `${portal.url}/api/me`, method: 'GET', headers: {}, identity: 'alice', followRedirects: 0, conditions: ['[STATUS] == 200', '[BODY] contains alice@acme.test'].map(parseCondition) };
     const first = await runProbe(plan, c);
     expect(first.ok).toBe(true);

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { HttpClient } from '../../net/http.js';
 import { assertLoopbackAllowed } from '../../net/loopback-guard.js';
+import { redactText } from '../../net/redact.js';
 import type { NotifierPlan } from '../config.js';
 import { plainText, slackText, type AlertPayload } from './message.js';
 
@@ -40,11 +41,12 @@ export function verifySignature(secret: string, body: string, header: string, no
   return expected === `t=${parts['t']},v1=${parts['v1']}`;
 }
 
-async function postJson(http: () => HttpClient, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+/** `label` names the endpoint in errors and logs without its secret parts (Slack's path is the credential). */
+async function postJson(http: () => HttpClient, url: string, label: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   const ex = await http().request({ method: 'POST', url, body, headers: { 'content-type': 'application/json', ...headers }, timeoutMs, area: 'monitoring', maxBodyBytes: 64 * 1024 });
-  if (ex.error) throw new Error(`${url}: no response (${ex.error.code}: ${ex.error.message})`);
+  if (ex.error) throw new Error(`${label}: no response (${ex.error.code}: ${ex.error.message})`);
   const status = ex.response!.status;
-  if (status < 200 || status >= 300) throw new Error(`${url}: HTTP ${status} ${ex.response!.text().slice(0, 200)}`.trim());
+  if (status < 200 || status >= 300) throw new Error(`${label}: HTTP ${status} ${redactText(ex.response!.text().slice(0, 200), http().knownSecrets)}`.trim());
 }
 
 function webhookNotifier(plan: Extract<NotifierPlan, { kind: 'webhook' }>, http: () => HttpClient): Notifier {
@@ -57,7 +59,8 @@ function webhookNotifier(plan: Extract<NotifierPlan, { kind: 'webhook' }>, http:
       const body = JSON.stringify(p);
       const headers: Record<string, string> = { ...(plan.headers ?? {}), 'x-launchready-event': p.event, 'x-launchready-delivery': p.id };
       if (plan.secret) headers[SIGNATURE_HEADER] = signBody(plan.secret, body, Math.floor(Date.now() / 1000));
-      await postJson(http, plan.url, body, headers, plan.retry.timeoutMs);
+      const u = new URL(plan.url);
+      await postJson(http, plan.url, `${u.origin}${u.pathname}`, body, headers, plan.retry.timeoutMs);
     },
     async close() {},
   };
@@ -70,7 +73,7 @@ function slackNotifier(plan: Extract<NotifierPlan, { kind: 'slack' }>, http: () 
     kind: 'slack',
     plan,
     async deliver(p) {
-      await postJson(http, plan.url, JSON.stringify({ text: slackText(p) }), {}, plan.retry.timeoutMs);
+      await postJson(http, plan.url, `Slack webhook at ${new URL(plan.url).origin}`, JSON.stringify({ text: slackText(p) }), {}, plan.retry.timeoutMs);
     },
     async close() {},
   };
