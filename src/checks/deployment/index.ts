@@ -3,7 +3,8 @@ import { envCommittedFiles } from './env-committed-files.js';
 import { envUndocumented, envUnused } from './env-documentation.js';
 import { envMissing } from './env-missing.js';
 import { envProductionTargets } from './env-production-targets.js';
+import { webhookSignatures } from './webhook-signatures.js';
 
 /** Checks of the `deployment` area, in the order they run. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const checks: Check<any>[] = [envMissing, envUndocumented, envUnused, envCommittedFiles, envProductionTargets];
+export const checks: Check<any>[] = [envMissing, envUndocumented, envUnused, envCommittedFiles, envProductionTargets, webhookSignatures];
