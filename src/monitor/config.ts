@@ -299,6 +299,7 @@ export function resolveMonitorPlan(loaded: LoadedConfig, opts: ResolveOptions = 
     switch (p.kind) {
       case 'http': {
         if (p.identity && !config.identities[p.identity]) fail(loaded, [...path, 'identity'], `identity "${p.identity}" is not defined under identities:`);
+        if (p.identity && !target) fail(loaded, [...path, 'identity'], 'an authenticated probe needs target: (the base URL its identity logs in to)');
         const fallback: string[] = [];
         if (p.expect) {
           const e = p.expect;

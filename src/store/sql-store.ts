@@ -228,6 +228,8 @@ export class SqlStore implements Store {
       });
       rolledUp += n;
       if (n < COMPACT_ROWS) break;
+      // Let probes and HTTP handlers run between rounds (SQLite work is synchronous).
+      await new Promise((r) => setImmediate(r));
     }
     const deletedRollups = await this.db.run(`DELETE FROM probe_rollups WHERE bucket_start < ?`, [now - policy.rollupMs]);
     await this.db.run(`DELETE FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ?`, [now - policy.incidentsMs]);
