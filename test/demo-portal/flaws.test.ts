@@ -161,7 +161,7 @@ const PROBES = {
   },
   'slow-endpoint': async (p) => {
     const res = await call(p, '/api/reports/activity', { token: await bearer(p, 'alice') });
-    return res.status === 200 && res.ms >= 600;
+    return res.status === 200 && res.serverMs >= 600;
   },
   'bundle-secret': async (p) => {
     const key = /sk_live_[A-Za-z0-9]{24,}/;

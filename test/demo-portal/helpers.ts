@@ -9,6 +9,8 @@ export interface Res {
   text: string;
   json: () => unknown;
   ms: number;
+  /** The app's own time from Server-Timing (app;dur=…), immune to client-side scheduling delays. */
+  serverMs: number;
   setCookies: string[];
 }
 
@@ -38,7 +40,8 @@ export async function call(portal: DemoPortal, path: string, req: Req = {}): Pro
   const started = performance.now();
   const res = await fetch(portal.url + path, { method: req.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown, ms: performance.now() - started, setCookies: res.headers.getSetCookie() };
+  const serverMs = Number(/app;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN);
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown, ms: performance.now() - started, serverMs, setCookies: res.headers.getSetCookie() };
 }
 
 export type UserKey = keyof DemoPortal['seed']['users'];

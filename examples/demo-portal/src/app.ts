@@ -36,6 +36,7 @@ function httpError(status: number, message: string): FastifyError {
 /** Builds the Fastify app: parsers, cross-cutting hooks (stats, CORS, headers), error handling, routes. */
 export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: boolean; mailbox: boolean }): FastifyInstance {
   const { flaws } = ctx;
+  const startedAt = new WeakMap<object, number>();
   const app = Fastify({
     // Request logs carry the path only: query strings hold reset and invite tokens.
     logger: opts.log
@@ -73,6 +74,7 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    startedAt.set(request, performance.now());
     // Every request is counted (including 404s and rejected ones) so tests can bound traffic.
     stats.requests += 1;
     const key = `${request.method} ${request.routeOptions.url ?? '(unmatched)'}`;
@@ -111,6 +113,14 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
 
     // Private API data must never sit in a shared cache; routes may only make it stricter.
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  });
+
+  // Server-Timing: how long the app itself took, so latency measured from outside can be told
+  // apart from time spent queueing on the network or in the client.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const t0 = startedAt.get(request);
+    if (t0 !== undefined) reply.header('server-timing', `app;dur=${(performance.now() - t0).toFixed(1)}`);
+    return payload;
   });
 
   // CORS preflights. Only allowed origins get the Access-Control-Allow-* answer; everyone else
