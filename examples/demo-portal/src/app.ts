@@ -92,6 +92,8 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
       }
     }
 
+    // FLAW missing-headers: the framework defaults were never changed, so this block is
+    // missing — no CSP, no nosniff, no frame or referrer policy.
     if (!flaws.has('missing-headers')) {
       reply
         .header('content-security-policy', CSP)
@@ -101,8 +103,7 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
         .header('cross-origin-opener-policy', 'same-origin')
         .header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
     }
-    // FLAW missing-headers: the block above is absent — no CSP, no nosniff, no frame or
-    // referrer policy. (HSTS belongs to the TLS setup and stays.)
+    // HSTS belongs to the TLS setup (the domain-tls area), so it stays in every build.
     reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
 
     if (flaws.has('powered-by')) {
