@@ -1,9 +1,9 @@
 import type { HttpExchange } from '../net/http.js';
 
 /**
- * How an app says "slow down": status codes and headers are unambiguous; a challenge or a
- * "too many attempts" message in the body only counts when the first answer of the burst did not
- * already carry it (a login page may embed a CAPTCHA widget on every visit).
+ * How an app says "slow down": status codes and headers are unambiguous, and so is a challenge
+ * or a "too many attempts" message in an API answer; in an HTML page it only counts when the
+ * burst's first answer did not already carry it (a login page may embed a CAPTCHA widget always).
  */
 export interface ThrottleSignal {
   kind: 'status' | 'header' | 'challenge' | 'message';
@@ -23,8 +23,12 @@ export function throttleSignal(ex: HttpExchange, baseline?: HttpExchange): Throt
     if (r.headers[h]?.trim() === '0') return { kind: 'header', label: `${h}: 0` };
   }
   const text = r.body.length > 64 * 1024 ? r.body.subarray(0, 64 * 1024).toString('utf8') : r.text();
-  const base = baseline?.response && baseline !== ex ? baseline.response.text() : undefined;
-  if (CHALLENGE.test(text) && !(base !== undefined && CHALLENGE.test(base)) && baseline !== ex) return { kind: 'challenge', label: 'a challenge (CAPTCHA)' };
-  if (MESSAGE.test(text) && !(base !== undefined && MESSAGE.test(base)) && baseline !== ex) return { kind: 'message', label: 'a "too many attempts" message' };
+  // An HTML page may carry a CAPTCHA widget or a "too many attempts" help text on every visit: there
+  // the signal only counts when the burst's first answer did not have it. An API answer means it.
+  const html = /html/i.test(r.headers['content-type'] ?? '');
+  const base = html && baseline?.response ? (baseline === ex ? undefined : baseline.response.text()) : '';
+  const counts = (re: RegExp): boolean => re.test(text) && base !== undefined && !re.test(base);
+  if (counts(CHALLENGE)) return { kind: 'challenge', label: 'a challenge (CAPTCHA)' };
+  if (counts(MESSAGE)) return { kind: 'message', label: 'a "too many attempts" message' };
   return undefined;
 }

@@ -90,6 +90,14 @@ export const LEAK_SIGNATURES: LeakSignature[] = [
     examples: ['/usr/src/app/node_modules/express/lib/router/index.js', 'C:\\inetpub\\wwwroot\\app.cs'],
     nonExamples: ['/api/invoices/12', 'https://example.com/app/src/index.js'],
   },
+  {
+    id: 'passwd-file',
+    kind: 'file-path',
+    // The contents of /etc/passwd: a path-traversal payload reached the file system.
+    pattern: /(?:^|[\n"'])root:[x*!]?:0:0:[^\n:]*:\/root:\/[\w/]+/,
+    examples: ['root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin', '{"content":"root:x:0:0:root:/root:/bin/sh"}'],
+    nonExamples: ['root: 0 items', 'Your root folder is /root'],
+  },
 ];
 
 export interface LeakMatch {
