@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAWS, parseFlaws, startDemoPortal } from '../../examples/demo-portal/src/index.js';
@@ -68,6 +69,15 @@ describe('demo portal lifecycle', () => {
       expect(p.stats.byRoute.get('GET /api/invoices/:id')).toBe(2);
       expect(p.stats.byRoute.get('GET (unmatched)')).toBe(1);
       expect([...p.stats.byRoute.values()].reduce((a, b) => a + b, 0)).toBe(6);
+      // A request the HTTP parser rejects still counts.
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(p.port, '127.0.0.1', () => socket.end('GARBAGE /\x00 HTTP/9\r\n\r\n'));
+        socket.on('error', reject);
+        socket.on('close', () => resolve());
+        socket.resume();
+      });
+      expect(p.stats.requests).toBe(7);
+      expect(p.stats.byRoute.get('(malformed)')).toBe(1);
     });
   });
 

@@ -57,6 +57,18 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
   });
 
   // JSON bodies are parsed here so the exact text is kept for webhook signature checks.
+  // Every request is counted, so tests can prove a probe stayed within its budget: parsed ones
+  // at the HTTP server (before any routing or rejection), unparseable ones (HPE_* parser errors)
+  // as "(malformed)".
+  app.server.on('request', () => {
+    stats.requests += 1;
+  });
+  app.server.on('clientError', (err: NodeJS.ErrnoException) => {
+    if (!err.code?.startsWith('HPE_')) return;
+    stats.requests += 1;
+    stats.byRoute.set('(malformed)', (stats.byRoute.get('(malformed)') ?? 0) + 1);
+  });
+
   // Only JSON and HTML-form bodies are accepted; anything else is 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -75,8 +87,6 @@ export function buildApp(ctx: PortalContext, stats: PortalStats, opts: { log: bo
 
   app.addHook('onRequest', async (request, reply) => {
     startedAt.set(request, performance.now());
-    // Every request is counted (including 404s and rejected ones) so tests can bound traffic.
-    stats.requests += 1;
     const key = `${request.method} ${request.routeOptions.url ?? '(unmatched)'}`;
     stats.byRoute.set(key, (stats.byRoute.get(key) ?? 0) + 1);
 
