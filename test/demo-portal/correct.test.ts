@@ -424,6 +424,13 @@ describe('webhooks under none', () => {
     expect((await deliver(body, stripeSignatureHeader(p.webhookSecret, body))).json()).toEqual({ received: true, duplicate: true });
   });
 
+  it('acknowledges any correctly signed JSON event, even of a type it does not handle', async () => {
+    for (const body of ['{}', '{"object":"event","type":"customer.created"}']) {
+      expect((await deliver(body, stripeSignatureHeader(p.webhookSecret, body))).status, body).toBe(200);
+    }
+    expect((await deliver('not json', stripeSignatureHeader(p.webhookSecret, 'not json'))).status).toBe(400);
+  });
+
   it('rejects unsigned, wrongly signed, tampered and stale deliveries', async () => {
     const body = JSON.stringify({ id: 'evt_x', type: 'invoice.paid', data: {} });
     const now = Math.floor(Date.now() / 1000);

@@ -61,9 +61,11 @@ export function webhookRoutes(app: FastifyInstance, ctx: PortalContext): void {
     } catch {
       return reply.code(400).send({ error: 'invalid_request', message: 'Body is not valid JSON.' });
     }
-    if (!event || typeof event !== 'object' || typeof event.id !== 'string' || typeof event.type !== 'string') {
-      return reply.code(400).send({ error: 'invalid_request', message: 'Expected a Stripe event with id and type.' });
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
+      return reply.code(400).send({ error: 'invalid_request', message: 'Expected a JSON event object.' });
     }
+    // Event types this portal does not handle are acknowledged and ignored, as Stripe expects.
+    if (typeof event.id !== 'string' || typeof event.type !== 'string') return { received: true };
     // Stripe retries deliveries: the same event id is acknowledged once and then ignored.
     const inserted = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, received_at) VALUES (?, ?, ?, ?)').run(event.id, event.type, raw, nowIso());
     if (inserted.changes === 0) return { received: true, duplicate: true };
