@@ -125,8 +125,9 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
   const cleanups: Array<{ path: string; session?: Session; label: string }> = [];
   const parents = new Map<string, string>();
   const spent = (): number => ctx.http.stats.requests - startRequests;
-  const outOfBounds = (): string | undefined => {
-    if (spent() + cleanups.length >= settings.fuzzMaxRequests) return `the ${settings.fuzzMaxRequests}-request bound`;
+  /** `reserve`: requests the next step may add (a case on a collection may create an object to delete). */
+  const outOfBounds = (reserve = 0): string | undefined => {
+    if (spent() + cleanups.length + reserve >= settings.fuzzMaxRequests) return `the ${settings.fuzzMaxRequests}-request bound`;
     if (performance.now() - t0 > settings.fuzzDeadlineMs) return `the ${settings.fuzzDeadlineMs} ms bound`;
     return undefined;
   };
@@ -152,7 +153,7 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
       const create = routes.find((r) => r.method === 'POST' && r.path === prefixTemplate);
       if (!id && create && !prefixConcrete.includes('{')) {
         const t = templateFor(create, marker);
-        if (t && t.encoding === 'json' && !outOfBounds()) {
+        if (t && t.encoding === 'json' && !outOfBounds(1)) {
           const ex = await send('POST', prefixConcrete, session, { contentType: 'application/json', body: JSON.stringify(t.valid) });
           const got = ex.response && ex.response.status < 300 ? createdId(ex, param) : undefined;
           if (got) {
@@ -208,7 +209,7 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     if (!path) continue;
     evidence.routes.push(label);
     for (const c of cases) {
-      const b = outOfBounds();
+      const b = outOfBounds(isCollection ? 1 : 0);
       if (b) {
         evidence.stoppedBy = b;
         break;
