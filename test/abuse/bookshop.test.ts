@@ -58,6 +58,8 @@ describe('a third-party API with one mistake per abuse check', () => {
     expect(titles('deployment/webhook-signatures', /\/hooks\/github accepts an unsigned delivery \(no X-Hub-Signature-256\)/)).toHaveLength(1);
     expect(titles('deployment/webhook-signatures', /\/hooks\/slack accepts a correctly signed delivery with a timestamp 60 minutes old/)).toHaveLength(1);
     expect(titles('deployment/webhook-signatures', /wrong secret/)).toEqual([]);
+    // The configured identities were never burst: their own login plus two enumeration samples each.
+    for (const u of s.users) expect(s.received.filter((r) => r.path.endsWith('/login') || r.path.endsWith('/session')).filter((r) => r.body.includes(u.username) || r.body.includes(encodeURIComponent(u.username))).length).toBeLessThanOrEqual(1 + 2);
     // No secret reaches the report.
     expect(JSON.stringify(run.findings)).not.toContain(s.githubSecret);
     expect(JSON.stringify(run.findings)).not.toContain(s.users[0]!.password);
