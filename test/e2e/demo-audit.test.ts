@@ -22,16 +22,15 @@ describe('the audit of the demo portal (CLI, JSON contract)', () => {
   let reportNone: Report;
   beforeAll(async () => {
     [all, none] = await Promise.all([startDemoPortal({ flaws: 'all' }), startDemoPortal({ flaws: 'none' })]);
-    const [a, n] = await Promise.all([
-      runCli(['audit', all.url, '--config', DEMO_CONFIG, '--format', 'json'], { timeoutMs: 170_000 }),
-      runCli(['audit', none.url, '--config', DEMO_CONFIG, '--format', 'json'], { timeoutMs: 170_000 }),
-    ]);
+    // One after the other: the performance area measures latency and must not compete with itself.
+    const a = await runCli(['audit', all.url, '--config', DEMO_CONFIG, '--format', 'json'], { timeoutMs: 170_000 });
+    const n = await runCli(['audit', none.url, '--config', DEMO_CONFIG, '--format', 'json'], { timeoutMs: 170_000 });
     expect(a.stderr).toBe('');
     reportAll = JSON.parse(a.stdout) as Report;
     reportNone = JSON.parse(n.stdout) as Report;
     expect(a.code).toBe(1);
     console.log(`demo audit (all flaws): ${a.ms} ms wall, ${reportAll.stats.requests} requests; (no flaws): ${n.ms} ms, ${reportNone.stats.requests} requests`);
-  }, 180_000);
+  }, 360_000);
   afterAll(async () => {
     await Promise.all([all?.close(), none?.close()]);
   });

@@ -1,19 +1,36 @@
 /**
- * Which check must fail for each demo-portal flaw. A flaw whose check is not in the registry yet
- * (its area is not implemented) is reported by the test as pending, never silently passed.
+ * Which check must fail for each demo-portal flaw (and how its title names the place). A flaw whose
+ * check is not in the registry yet (its area is not implemented) is reported by the test as pending,
+ * never silently passed.
  */
 export const FLAW_EXPECTATIONS: Record<string, { check: string; title?: RegExp }> = {
+  'missing-auth': { check: 'authentication/missing-auth', title: /\/api\/tickets\/stats/ },
+  'bola-invoice-read': { check: 'authorization/bola', title: /read .* GET \/api\/invoices\/\{id\}$/ },
+  'bola-invoice-update': { check: 'authorization/bola', title: /PATCH \/api\/invoices\/\{id\}/ },
+  'bola-invoice-export': { check: 'authorization/bola', title: /\/api\/invoices\/\{id\}\/export/ },
+  'bola-query': { check: 'authorization/bola', title: /org_id/ },
+  'bola-nested': { check: 'authorization/bola', title: /\/api\/orgs\/\{orgId\}\/invoices/ },
+  'bola-file-download': { check: 'authorization/bola', title: /\/api\/files\/\{id\}\/download/ },
+  'bfla-admin': { check: 'authorization/bfla', title: /\/api\/admin\// },
+  'mass-assignment': { check: 'authorization/mass-assignment' },
+  'session-after-logout': { check: 'session/after-logout' },
+  'session-fixation': { check: 'session/fixation' },
+  'reset-token-reuse': { check: 'session/reset-token-reuse' },
+  'invite-token-reuse': { check: 'session/invite-token-reuse' },
+  'jwt-alg-none': { check: 'authentication/jwt-verification', title: /none/ },
+  'jwt-weak-secret': { check: 'authentication/jwt-weak-secret' },
+  'jwt-no-expiry': { check: 'authentication/jwt-expiry' },
   'weak-cookies': { check: 'session/cookie-flags', title: /HttpOnly|SameSite/ },
   'cors-reflect': { check: 'cors-csrf/cors-policy', title: /origin/ },
+  'no-csrf': { check: 'cors-csrf/csrf' },
+  'no-rate-limit-login': { check: 'rate-limiting/brute-force', title: /POST \/api\/login/ },
+  'no-rate-limit-reset': { check: 'rate-limiting/brute-force', title: /password-reset/ },
+  'rate-limit-trusts-xff': { check: 'rate-limiting/forwarded-for-bypass', title: /X-Forwarded-For/ },
+  'user-enumeration-reset': { check: 'authentication/user-enumeration', title: /password-reset/ },
   'stack-trace': { check: 'input-validation/error-leakage', title: /stack trace|sql error|HTTP 5\d\d/ },
   'cache-public': { check: 'edge/private-cache' },
   'missing-headers': { check: 'edge/security-headers' },
   'powered-by': { check: 'edge/version-banner' },
-  'no-csrf': { check: 'cors-csrf/csrf', title: /CSRF/ },
-  'no-rate-limit-login': { check: 'rate-limiting/brute-force', title: /POST \/api\/login .*without throttling/ },
-  'no-rate-limit-reset': { check: 'rate-limiting/brute-force', title: /POST \/api\/password-reset .*without throttling/ },
-  'rate-limit-trusts-xff': { check: 'rate-limiting/forwarded-for-bypass', title: /X-Forwarded-For/ },
-  'user-enumeration-reset': { check: 'authentication/user-enumeration', title: /password-reset reveals which accounts exist/ },
-  'webhook-unsigned': { check: 'deployment/webhook-signatures', title: /unsigned/ },
-  'webhook-replay': { check: 'deployment/webhook-signatures', title: /old|replay/ },
+  'slow-endpoint': { check: 'performance/core-action-p95', title: /\/api\/reports\/activity/ },
+  'bundle-secret': { check: 'secrets/deployed-secret', title: /Stripe/ },
 };
