@@ -3,7 +3,8 @@
  * loopback server, with everything a real run does (conditions, alert rules, batched SQLite writes
  * with full sync, metrics). The target runs in a child process so its CPU is not counted.
  *
- *   npx tsx bench/monitor/probes.ts                       # 2000 and 5000 probes, one 30 s interval each after warm-up
+ *   node --expose-gc --import tsx bench/monitor/probes.ts  # 1000 and 5000 probes, one 30 s interval each after warm-up
+ *   npx tsx bench/monitor/probes.ts                        # the same without forced GC (memory figures are rougher)
  *   npx tsx bench/monitor/probes.ts --probes 1000 --interval 30s --measure 30s
  *   npx tsx bench/monitor/probes.ts --quick               # 300 probes, 5 s interval (smoke test of the bench)
  *
@@ -35,7 +36,7 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const counts = (arg('probes') ?? (quick ? '300' : '2000,5000')).split(',').map(Number);
+const counts = (arg('probes') ?? (quick ? '300' : '1000,5000')).split(',').map(Number);
 const intervalMs = parseDuration(arg('interval') ?? (quick ? '5s' : '30s'))!;
 const measureMs = parseDuration(arg('measure') ?? (quick ? '5s' : '30s'))!;
 
@@ -61,6 +62,7 @@ interface Row {
   cpuMsPer1000Runs: number;
   cpuPercentOfOneCore: number;
   rssMbPer1000Probes: number;
+  heapMbPer1000Probes: number;
   rssMb: number;
   eventLoopP99Ms: number;
   ceilingProbesAt30s: number;
@@ -79,6 +81,7 @@ async function measure(n: number, targetUrl: string): Promise<Row> {
   const plan = resolveMonitorPlan({ config, dir }, { allowShortIntervals: true });
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
+  const heapBefore = process.memoryUsage().heapUsed;
   const monitor = new Monitor({ plan, store, logger: pino({ level: 'silent' }) });
   const runs = (): { total: number; failed: number } => {
     let total = 0;
@@ -102,7 +105,9 @@ async function measure(n: number, targetUrl: string): Promise<Row> {
   const elapsed = performance.now() - t0;
   const r1 = runs();
   loop.disable();
+  global.gc?.();
   const rss = process.memoryUsage().rss;
+  const heap = process.memoryUsage().heapUsed;
   const reasons = new Map<string, number>();
   for (const st of monitor.status()) if (st.up === false) {
     const why = st.lastMessage.replace(/\d+/g, 'N').slice(0, 60);
@@ -124,6 +129,7 @@ async function measure(n: number, targetUrl: string): Promise<Row> {
     cpuMsPer1000Runs: Math.round(cpuPerRun * 1000),
     cpuPercentOfOneCore: Math.round((cpuMs / elapsed) * 1000) / 10,
     rssMbPer1000Probes: Math.round((((rss - rssBefore) / 1024 / 1024) * 1000) / n * 10) / 10,
+    heapMbPer1000Probes: Math.round((((heap - heapBefore) / 1024 / 1024) * 1000) / n * 10) / 10,
     rssMb: Math.round(rss / 1024 / 1024),
     eventLoopP99Ms: Math.round(loop.percentile(99) / 1e5) / 10,
     ceilingProbesAt30s: Math.floor(30_000 / cpuPerRun),
@@ -148,7 +154,7 @@ console.log(`(machine load average during the run: ${rows.map((r) => r.loadAvera
 const best = rows[rows.length - 1]!;
 console.log(
   `One monitor process: ${best.probes} HTTP probes at a ${best.intervalS} s interval completed ${best.runsCompleted}/${best.runsScheduled} scheduled runs ` +
-    `using ${best.cpuPercentOfOneCore}% of one core: ${best.cpuMsPer1000Runs} ms CPU and ${best.rssMbPer1000Probes} MB RSS per 1,000 probes; ` +
+    `using ${best.cpuPercentOfOneCore}% of one core: ${best.cpuMsPer1000Runs} ms CPU per 1,000 probe runs, ${best.heapMbPer1000Probes} MB heap and ${best.rssMbPer1000Probes} MB RSS per 1,000 probes; ` +
     `estimated ceiling ≈ ${best.ceilingProbesAt30s} probes per 30 s interval on one core.`,
 );
 mkdirSync(join(here, '..', '.work'), { recursive: true });
