@@ -243,7 +243,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
       .header('content-security-policy', PAGE_CSP)
       .header('x-content-type-options', 'nosniff')
       .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer')
+      // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts, which the CSRF origin check must refuse.
+      .header('referrer-policy', 'same-origin')
       .header('cross-origin-opener-policy', 'same-origin')
       .header('cross-origin-resource-policy', 'same-origin')
       .header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()')
@@ -404,7 +405,6 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   });
 
   app.get('/setup', pub, async (request, reply) => {
-    reply.header('referrer-policy', 'no-referrer');
     if (await accounts.hasAdmin()) return reply.code(410).type(html).send(messagePage('Setup is done', 'The admin account exists already. Sign in instead.', {}, { href: '/login', text: 'Sign in' }));
     const token = (request.query as Record<string, unknown>)['token'];
     if (typeof token !== 'string' || !(await accounts.setupTokenValid(token))) {

@@ -287,7 +287,7 @@ describe('headers and errors', () => {
       expect(csp, p).not.toMatch(/unsafe-inline|unsafe-eval/);
       expect(csp, p).toMatch(/script-src '(none|sha256-[^']+)'/);
       expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
-      expect(res.headers.get('referrer-policy'), p).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy'), p).toBe('same-origin');
       expect(res.headers.get('cache-control'), p).toBe('no-store');
       expect(res.headers.get('x-powered-by'), p).toBeNull();
       expect(res.headers.get('server'), p).toBeNull();

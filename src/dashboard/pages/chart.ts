@@ -49,7 +49,13 @@ export function scoreChart(points: readonly ScorePoint[], idBase = 'trend'): str
   // Date labels: first, last, and a few in between, so they never overlap.
   const every = Math.max(1, Math.ceil(n / 6));
   const labels = points
-    .map((p, i) => (i === 0 || i === n - 1 || (i % every === 0 && n - 1 - i >= every / 2) ? `<text x="${round(x(i))}" y="${BOTTOM + 16}" text-anchor="middle" font-size="11" fill="${INK}">${esc(day(p.startedAt))}</text>` : ''))
+    .map((p, i) => {
+      if (!(i === 0 || i === n - 1 || (i % every === 0 && n - 1 - i >= every / 2))) return '';
+      // The outermost labels hang inwards so they are never cut at the edges.
+      const anchor = n === 1 ? 'middle' : i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle';
+      const dx = anchor === 'start' ? -6 : anchor === 'end' ? 6 : 0;
+      return `<text x="${round(x(i) + dx)}" y="${BOTTOM + 16}" text-anchor="${anchor}" font-size="11" fill="${INK}">${esc(day(p.startedAt))}</text>`;
+    })
     .join('');
   const last = points[n - 1]!;
   const desc = `Score of ${n} audit${n === 1 ? '' : 's'}, oldest first: ${points.map((p) => `${when(p.startedAt)} ${p.score} (${p.verdict})`).join('; ')}.`;

@@ -57,7 +57,7 @@ export function page(title: string, heading: string, body: string, chrome: Chrom
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
+    '<meta name="referrer" content="same-origin">',
     `<title>${esc(title)} — launchready</title>`,
     '<link rel="stylesheet" href="/assets/dashboard.css">',
     '</head>',
