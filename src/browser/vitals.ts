@@ -35,6 +35,8 @@ export interface PageRun {
   jsBytes: number;
   requests: number;
   status?: number;
+  /** Content-Type of the document (an API root answering JSON has no LCP to judge). */
+  contentType?: string;
   mixedContent: string[];
   consoleErrors: string[];
   /** The run failed (navigation timeout, refused): no numbers. */
@@ -101,7 +103,10 @@ export async function measurePage(chromium: LaunchedChromium, url: string, opts:
   const blockedBefore = chromium.blocked.length;
   for (let i = 0; i < count; i++) {
     if (opts.signal?.aborted) break;
-    runs.push(await oneRun(chromium, url, profile, opts.timeoutMs ?? 30_000));
+    const run = await oneRun(chromium, url, profile, opts.timeoutMs ?? 30_000);
+    runs.push(run);
+    // Not a page (JSON, a file): more runs would measure nothing.
+    if (run.contentType && !/html/i.test(run.contentType)) break;
   }
   const ok = runs.filter((r) => !r.error);
   const lcps = ok.flatMap((r) => (r.lcpMs !== undefined ? [r.lcpMs] : []));
@@ -151,7 +156,11 @@ async function oneRun(chromium: LaunchedChromium, url: string, profile: MobilePr
     page.on('pageerror', (err) => run.consoleErrors.push(`uncaught: ${err.message.slice(0, 300)}`));
     await page.addInitScript({ content: OBSERVER_SCRIPT });
     const response = await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
-    if (response) run.status = response.status();
+    if (response) {
+      run.status = response.status();
+      const ct = response.headers()['content-type'];
+      if (ct) run.contentType = ct;
+    }
     // LCP candidates keep coming until the page settles; a short quiet period ends the run.
     await page.waitForLoadState('networkidle', { timeout: Math.min(5000, timeoutMs) }).catch(() => undefined);
     const v = await readVitals(page);

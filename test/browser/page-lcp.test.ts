@@ -18,6 +18,10 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === '/api') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"ok":true}');
+    }
     if (req.url === '/heavy.js') {
       res.writeHead(200, { 'content-type': 'application/javascript' });
       return res.end(HEAVY_SCRIPT);
@@ -69,6 +73,14 @@ describe('landing-page LCP in headless Chromium under mobile emulation', () => {
     expect(f?.title).toMatch(/takes \d\.\d\d s to show its main content on a phone/);
     // The evidence names the JavaScript weight that caused it.
     expect(f?.evidence.notes?.join('\n')).toMatch(/JavaScript 586 KB/);
+  });
+});
+
+describe('landing-page LCP on an API-only target', () => {
+  it('skips (not passes) a landing URL that answers JSON instead of a page', async () => {
+    const [f] = await judge('/api');
+    expect(f?.status).toBe('skip');
+    expect(f?.reason).toMatch(/not HTML \(application\/json\)/);
   });
 });
 

@@ -53,6 +53,11 @@ export const pageLcp = defineCheck({
         out.push({ status: 'error', location, reason: `the ${role} page did not load in the browser: ${v.runs[0]?.error ?? 'no run'}`, evidence: { notes } });
         continue;
       }
+      const html = loaded.some((r) => !r.contentType || /html/i.test(r.contentType));
+      if (!html) {
+        out.push({ status: 'skip', location, reason: `the ${role} page is not HTML (${loaded[0]!.contentType}): there is no page to paint`, evidence: { notes } });
+        continue;
+      }
       if (v.median.lcpMs === undefined) {
         out.push({
           status: 'warn',
