@@ -33,7 +33,8 @@ export class LatencyRecorder {
   /** Value at a percentile (0–100), in ms. */
   percentile(p: number): number {
     if (this.histogram.totalCount === 0) return 0;
-    return this.histogram.getValueAtPercentile(p) / 1000;
+    // HDR answers with the top of the value's bucket, which can exceed the recorded maximum.
+    return Math.min(this.histogram.getValueAtPercentile(p), this.histogram.maxValue) / 1000;
   }
 
   get maxMs(): number {
