@@ -411,6 +411,7 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     for (const [status, n] of r.statuses) r.statusCounts[String(status)] = (r.statusCounts[String(status)] ?? 0) + n;
   }
   if (cutOff > 0) notes.push(aborted ? `${cutOff} requests in flight were cut off by the interruption` : `${cutOff} requests were still in flight ${timeoutMs} ms after the run ended and were counted as errors`);
+  if (model === 'closed' && !plan.ownsTarget) notes.push(`the ${plan.concurrency} users were paced to at most ${CONSERVATIVE_MAX_RATE} requests/s in total (pass ${OWNERSHIP_FLAG} to let them run flat out)`);
   if (model === 'open' && lag.count > 0 && lag.percentile(99) > Math.max(10, 1000 / plan.rate!)) {
     notes.push(`the generator itself sent 1% of requests more than ${round(lag.percentile(99))} ms late (a busy machine); those delays are included in the latencies`);
   }

@@ -122,6 +122,23 @@ describe('load generator', () => {
     expect(route.serverTiming?.['cache']).toBeUndefined();
   });
 
+  it('connects where --resolve says while sending the original Host header', async () => {
+    const hosts: string[] = [];
+    const base = await serve((req, res) => {
+      hosts.push(req.headers.host ?? '');
+      res.end('ok');
+    });
+    const port = Number(new URL(base).port);
+    const r = await generateLoad({
+      actions: [get(`http://app.example.test:${port}`, '/')],
+      rate: 20,
+      durationMs: 200,
+      overrides: [{ host: 'app.example.test', port, toHost: '127.0.0.1', toPort: undefined, source: '--resolve' }],
+    });
+    expect(r.errors).toBe(0);
+    expect(new Set(hosts)).toEqual(new Set([`app.example.test:${port}`]));
+  });
+
   it('refuses a non-loopback destination under the loopback guard and stops', async () => {
     const r = await generateLoad({ actions: [get('http://203.0.113.7:8080', '/')], rate: 20, durationMs: 5000, timeoutMs: 2000 });
     expect(r.stoppedBy).toBe('aborted');
