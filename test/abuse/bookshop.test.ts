@@ -10,7 +10,7 @@ import { failing, problems, runAbuse } from './run.js';
  * cookie session, GitHub and Slack webhooks): every planted mistake is found, the correct build
  * passes, and every loop stays inside its bounds as counted by the server itself.
  */
-const SMALL = { burstSize: 12, fuzzRequestTimeoutMs: 600, hugeStringLength: 12_000, nestingDepth: 2_000 };
+const SMALL = { burstSize: 12, fuzzRequestTimeoutMs: 1500, hugeStringLength: 12_000, nestingDepth: 2_000 };
 
 let shops: Bookshop[] = [];
 afterEach(async () => {
@@ -33,7 +33,7 @@ describe('a third-party API with one mistake per abuse check', () => {
     expect(titles('input-validation/invalid-payloads', /POST \/v2\/orders shows stack trace/)).toHaveLength(1);
     expect(titles('input-validation/invalid-payloads', /POST \/v2\/orders answers HTTP 500/)).toHaveLength(1);
     expect(titles('input-validation/invalid-payloads', /POST \/v2\/orders dropped the connection .* nested 2,000 levels deep/)).toHaveLength(1);
-    expect(titles('input-validation/invalid-payloads', /POST \/v2\/uploads did not answer within 600 ms to a 12,000-character string in "filename"/)).toHaveLength(1);
+    expect(titles('input-validation/invalid-payloads', /POST \/v2\/uploads did not answer within 1500 ms to a 12,000-character string in "filename"/)).toHaveLength(1);
     expect(titles('input-validation/invalid-payloads', /POST \/v2\/uploads shows file path .* path-traversal/)).toHaveLength(1);
     const sqlLeak = failing(run, 'input-validation/invalid-payloads', /POST \/v2\/orders shows/)[0]!;
     expect(sqlLeak.evidence.notes!.join('\n')).toMatch(/sql-injection: SQL quote characters .* → HTTP 500\n {2}curl -i -X POST/);
