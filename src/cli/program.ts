@@ -4,6 +4,7 @@ import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { domainCommand } from './commands/domain.js';
 import { initCommand } from './commands/init.js';
+import { monitorCommand } from './commands/monitor.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT } from './shared.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(scanCommand());
   program.addCommand(domainCommand());
   program.addCommand(initCommand());
+  program.addCommand(monitorCommand());
   program.addCommand(demoCommand());
   program.addHelpText(
     'after',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MonitorSchema } from '../monitor/schema.js';
 
 /**
  * launchready.yml. Every key a default can cover is optional; the defaults are the checklist's
@@ -166,7 +167,7 @@ export const ConfigSchema = z
       .object({ rollback: z.string().optional(), owners: z.record(z.string(), z.string()).default({}) })
       .strict()
       .optional(),
-    monitor: z.unknown().optional(),
+    monitor: MonitorSchema.optional(),
     baseline: z.string().optional(),
   })
   .strict();

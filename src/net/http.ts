@@ -267,7 +267,8 @@ export class HttpClient {
     if (req.credentialed && !this.inScope(url)) throw new ScopeViolation(url.href);
 
     const startedAt = Date.now();
-    const t0 = performance.now();
+    // The clock starts when the request may leave (after the rate limiter), so pacing is never latency.
+    let t0 = performance.now();
     const redirects: RedirectHop[] = [];
     const exchange: HttpExchange = {
       request: { method, url: url.href, headers: { ...headers }, ...(body !== undefined ? { body: body.toString() } : {}), ...(req.identity ? { identity: req.identity } : {}) },
@@ -281,6 +282,10 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       if (this.options.signal?.aborted) throw new RunAborted();
       await this.takeSlot(this.options.signal);
+      if (hop === 0) {
+        t0 = performance.now();
+        exchange.timing.startedAt = Date.now();
+      }
       if (req.area) this.stats.byArea[req.area] = (this.stats.byArea[req.area] ?? 0) + 1;
       const result = await this.send(hopMethod, url, hopHeaders, hopBody, req, t0);
       if ('error' in result) {

@@ -33,6 +33,7 @@ export const FLAW_EXPECTATIONS: Record<string, { check: string; title?: RegExp }
   'powered-by': { check: 'edge/version-banner' },
   'slow-endpoint': { check: 'performance/core-action-p95', title: /\/api\/reports\/activity/ },
   'bundle-secret': { check: 'secrets/deployed-secret', title: /Stripe/ },
+  'broken-login': { check: 'authentication/identity-login' },
   'webhook-unsigned': { check: 'deployment/webhook-signatures', title: /unsigned/ },
   'webhook-replay': { check: 'deployment/webhook-signatures', title: /minutes old|replay/ },
 };
