@@ -162,15 +162,22 @@ describe('the dashboard in Chromium', () => {
     expect(open).toContain('Stripe live secret key');
   }, 30_000);
 
+  it('serves the full HTML report with its own script allowed by hash (the filters appear) and nothing else', async () => {
+    await page.goto(`${d.url}/audits/${d.ids.two}/report`);
+    await shot('07-report', ['Launch readiness of portal.example.test', 'Top blockers, in fix order']);
+    // The filters are hidden until the report's inline script runs: visible means the hash in the CSP header matched.
+    expect(await page.locator('#filters').isVisible()).toBe(true);
+  }, 30_000);
+
   it('shows the monitor status: none running', async () => {
     await page.goto(`${d.url}/monitor`);
-    await shot('07-monitor', ['No monitor running', 'Incidents']);
+    await shot('08-monitor', ['No monitor running', 'Incidents']);
   }, 30_000);
 
   it('signs out: back on the sign-in page, and the old session id is dead on the server', async () => {
     await page.goto(`${d.url}/`);
     await Promise.all([page.waitForURL('**/login?signedOut=1'), page.click('nav form[action="/logout"] button')]);
-    await shot('08-signed-out', ['You are signed out']);
+    await shot('09-signed-out', ['You are signed out']);
     await page.goto(`${d.url}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect((await req(d.url, '/api/session', { cookie: `lr_session=${oldSession}` })).status).toBe(401);
