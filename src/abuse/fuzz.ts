@@ -20,6 +20,9 @@ import { abuseSettings } from './settings.js';
  * collection. Routes that change something the tool does not own (a profile, a password) only get
  * the cases a correct server must reject — unless --allow-writes.
  */
+/** Payloads that cannot change anything on any server: they do not parse as the declared type. */
+const UNAPPLIABLE = new Set(['invalid-json', 'wrong-content-type']);
+
 export interface FuzzAttempt {
   /** Route template, e.g. "POST /api/tickets". */
   route: string;
@@ -200,7 +203,9 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     }
     const rng = seededRng(ctx.options.seed, label);
     let cases = casesFor(template, { rng, marker, hugeStringLength: settings.hugeStringLength, nestingDepth: settings.nestingDepth });
-    if (!owned && !ctx.options.allowWrites) cases = cases.filter((c) => c.mustReject);
+    // On an object launchready did not create, send only what no server can apply, however lax:
+    // a body that does not parse. Even a must-reject payload changes data on a broken server.
+    if (!owned && !ctx.options.allowWrites) cases = cases.filter((c) => c.mustReject && UNAPPLIABLE.has(c.payload));
     if (cases.length === 0) {
       evidence.notTested.push({ route: label, reason: 'no payload a correct server must reject could be built for it (writes to objects launchready did not create need --allow-writes)' });
       continue;
