@@ -3,6 +3,7 @@ import type { GatherContext } from '../engine/context.js';
 import { sessionsGatherer, type Session } from '../identity/session.js';
 import type { HostResolver } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
+import { measureAlone } from './alone.js';
 import { generateLoad, LoadPlanError, type LoadResult } from './generator.js';
 import { AUDIT_LOAD_DEFAULTS, auditRate, chooseActions, parseDuration, type LoadSettings } from './plan.js';
 
@@ -84,7 +85,7 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
 
     let result: LoadResult;
     try {
-      result = await generateLoad({
+      result = await measureAlone(ctx.http, () => generateLoad({
         actions: choice.actions,
         ...(shape.rate !== undefined ? { rate: shape.rate } : { concurrency: shape.concurrency! }),
         durationMs,
@@ -98,7 +99,7 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
         ...(ext.resolver ? { resolver: ext.resolver } : {}),
         ...(ctx.options.ca ? { ca: ctx.options.ca } : {}),
         signal: ctx.signal,
-      });
+      }));
     } catch (err) {
       if (err instanceof LoadPlanError) throw new NotApplicable(err.message);
       throw err;
