@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tlsFixtures } from '../fixtures/tls/certs.js';
+import { startHttpsServer } from '../fixtures/tls/servers.js';
 import { CONSERVATIVE_MAX_RATE, generateLoad, LoadPlanError, validatePlan, type LoadAction } from '../../src/load/generator.js';
 
 const servers: Server[] = [];
@@ -137,6 +139,23 @@ describe('load generator', () => {
     });
     expect(r.errors).toBe(0);
     expect(new Set(hosts)).toEqual(new Set([`app.example.test:${port}`]));
+  });
+
+  it('loads an HTTPS target through --resolve, trusting --ca, and counts an untrusted certificate as errors', async () => {
+    const tls = tlsFixtures();
+    const server = await startHttpsServer(tls.valid, (_req, res) => res.end('ok'));
+    try {
+      const url = `https://valid.launchready.test:${server.port}`;
+      const overrides = [{ host: 'valid.launchready.test', port: server.port, toHost: '127.0.0.1', toPort: undefined, source: '--resolve' }];
+      const trusted = await generateLoad({ actions: [get(url, '/')], rate: 20, durationMs: 200, overrides, ca: tls.rootCa });
+      expect(trusted.errors).toBe(0);
+      expect(trusted.routes['GET /']!.statusCounts['200']).toBe(4);
+      const untrusted = await generateLoad({ actions: [get(url, '/')], rate: 20, durationMs: 200, overrides, timeoutMs: 2000 });
+      expect(untrusted.errors).toBe(4);
+      expect(untrusted.routes['GET /']!.errorSamples.join(' ')).toMatch(/certificate|UNABLE_TO_VERIFY|SELF_SIGNED/i);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses a non-loopback destination under the loopback guard and stops', async () => {
