@@ -52,7 +52,7 @@ export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
  * one), then `abuse` on the gather context (tests hand it in through the runner's extensions).
  */
 export function abuseSettings(ctx: GatherContext): AbuseSettings {
-  const fromConfig = (ctx.config as unknown as { abuse?: Partial<AbuseSettings> }).abuse;
+  const fromConfig: Partial<AbuseSettings> | undefined = ctx.config.abuse;
   const fromContext = (ctx as GatherContext & { abuse?: Partial<AbuseSettings> }).abuse;
   const merged = { ...DEFAULT_ABUSE_SETTINGS, ...(fromConfig ?? {}), ...(fromContext ?? {}) };
   // A hang is judged against the run's own request deadline when that is shorter.

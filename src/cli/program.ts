@@ -6,6 +6,7 @@ import { domainCommand } from './commands/domain.js';
 import { initCommand } from './commands/init.js';
 import { monitorCommand } from './commands/monitor.js';
 import { scanCommand } from './commands/scan.js';
+import { serveCommand } from './commands/serve.js';
 import { EXIT } from './shared.js';
 
 /** Errors that are the user's to fix: one clear line, exit 2, never a stack trace. */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(domainCommand());
   program.addCommand(initCommand());
   program.addCommand(monitorCommand());
+  program.addCommand(serveCommand());
   program.addCommand(demoCommand());
   program.addHelpText(
     'after',

@@ -163,6 +163,25 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ maxRequests: 3000, rate: 50, timeoutMs: 10_000, maxBodyBytes: 2 * 1024 * 1024, deadlineMs: 120_000 }),
+    /** Bounds of the abuse probes (bursts, enumeration, fuzzing); defaults are the checklist's. */
+    abuse: z
+      .object({
+        burstSize: z.number().int().min(1).max(200),
+        burstEndpointMs: z.number().int().positive(),
+        burstTotalMs: z.number().int().positive(),
+        maxBurstEndpoints: z.number().int().min(0).max(50),
+        enumerationSamples: z.number().int().min(1).max(20),
+        enumerationTimingFloorMs: z.number().nonnegative(),
+        fuzzMaxRoutes: z.number().int().min(0).max(200),
+        fuzzMaxRequests: z.number().int().min(0).max(5000),
+        fuzzDeadlineMs: z.number().int().positive(),
+        fuzzRequestTimeoutMs: z.number().int().positive(),
+        hugeStringLength: z.number().int().min(1).max(10_000_000),
+        nestingDepth: z.number().int().min(1).max(100_000),
+      })
+      .partial()
+      .strict()
+      .optional(),
     handover: z
       .object({ rollback: z.string().optional(), owners: z.record(z.string(), z.string()).default({}) })
       .strict()

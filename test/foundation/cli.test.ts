@@ -52,3 +52,26 @@ describe('bad flags exit 2 with a message that names the flag, never a stack tra
     });
   }
 });
+
+describe('audit --save keeps the report for the dashboard', () => {
+  it('stores the run in the SQLite store it names', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startServer } = await import('../helpers.js');
+    const { openStore } = await import('../../src/store/index.js');
+    const app = await startServer((_req, res) => res.end('<h1>hi</h1>'));
+    const db = join(mkdtempSync(join(tmpdir(), 'lr-save-')), 'lr.db');
+    try {
+      const r = await runCli(['audit', app.url, '--only', 'edge', '--format', 'json', '--save', db]);
+      expect(r.stderr).toBe('');
+      const store = await openStore(db);
+      const audits = await store.listAudits();
+      await store.close();
+      expect(audits).toHaveLength(1);
+      expect(audits[0]!.verdict).toBe(JSON.parse(r.stdout).verdict);
+    } finally {
+      await app.close();
+    }
+  });
+});

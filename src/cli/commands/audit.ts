@@ -3,11 +3,15 @@ import { Command } from 'commander';
 import { resolve as resolvePath } from 'node:path';
 import { parseAreaList, prepare, runAudit } from '../../app/audit.js';
 import { applyAcceptedFindings } from '../../app/baseline.js';
+import { saveReport } from '../../dashboard/save.js';
+import type { Report } from '../../model/report.js';
+import { openStore } from '../../store/index.js';
 import type { Format } from '../../report/index.js';
 import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber } from '../shared.js';
 import { terminalProgress } from '../progress.js';
 
 interface AuditFlags {
+  save?: string | boolean;
   baseline?: string;
   config?: string;
   only?: string;
@@ -24,6 +28,17 @@ interface AuditFlags {
   timeout?: number;
   allowWrites?: boolean;
   verbose?: boolean;
+}
+
+/** Keeps the report for the dashboard; a store problem is reported, never a lost report (it was already printed). */
+async function saveToStore(report: Report, spec: string | undefined): Promise<void> {
+  const store = await openStore(spec);
+  try {
+    const id = await saveReport(store, report);
+    if (process.stderr.isTTY) process.stderr.write(`Saved as audit ${id} (launchready serve shows it).\n`);
+  } finally {
+    await store.close();
+  }
 }
 
 export function auditCommand(): Command {
@@ -45,6 +60,7 @@ export function auditCommand(): Command {
     .option('--max-rate <n>', 'requests per second across the run (default 50)', positiveNumber('--max-rate'))
     .option('--timeout <ms>', 'deadline per request in ms (default 10000)', positiveInt('--timeout'))
     .option('--allow-writes', 'allow writes to objects launchready did not create (off by default)')
+    .option('--save [db]', 'keep the report in the store for launchready serve (default .launchready/launchready.db, or a postgres:// URL)')
     .option('-v, --verbose', 'list every finding in the text report')
     .addHelpText(
       'after',
@@ -99,6 +115,7 @@ Examples:
           failOn: failOnValue(flags.failOn),
         });
         process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false, config: prepared.config });
+        if (flags.save) await saveToStore(report, typeof flags.save === 'string' ? flags.save : undefined);
       } finally {
         progress?.done();
         process.off('SIGINT', onSigint);
