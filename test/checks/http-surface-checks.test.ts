@@ -140,7 +140,7 @@ describe('cors-csrf/cors-policy', () => {
 });
 
 describe('input-validation/error-leakage', () => {
-  const attempt = (status: number, body: string) => ({ route: 'POST /api/tickets', payload: 'invalid-json' as const, exchange: exchange({ method: 'POST', status, body }) });
+  const attempt = (status: number, body: string) => ({ route: 'GET /api/tickets/{id}', payload: 'bad-path-id' as const, exchange: exchange({ status, body }) });
   it('fails 5xx and leaked internals, passes a clean 400', async () => {
     const problems = await checkCases(errorLeakage, {
       valid: [{ name: 'clean 400', evidence: { attempts: [attempt(400, '{"error":"body must be JSON"}')] } }],
