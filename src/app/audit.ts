@@ -33,6 +33,8 @@ export interface AuditOptions {
   maxRate?: number;
   timeoutMs?: number;
   allowWrites?: boolean;
+  /** --i-own-this-target: load above the conservative rate is allowed. */
+  ownsTarget?: boolean;
   resolve?: string[];
   connectTo?: string[];
   /** --dns SERVER[:PORT]: every name lookup (HTTP, TLS, DNS checks) goes to this server. */
@@ -171,6 +173,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
       now: startedAt,
+      extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
     });
     const incomplete = [...result.incomplete];
     const areasRun = new Set(selected.map((c) => c.meta.area));

@@ -40,6 +40,11 @@ export interface LaunchOptions {
   timeoutMs?: number;
   /** Extra Chromium flags. */
   args?: string[];
+  /**
+   * Asked before each request the browser sends; false refuses it. The run's request budget uses this
+   * so page loads count like every other request.
+   */
+  allowRequest?: () => boolean;
 }
 
 export interface LaunchedChromium {
@@ -128,12 +133,14 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Launched
     blocked,
     async newContext(options: BrowserContextOptions = {}) {
       const context = await browser.newContext({ serviceWorkers: 'block', ...options });
-      if (guarded) {
+      if (guarded || opts.allowRequest) {
         await context.route('**/*', async (route) => {
           const url = route.request().url();
-          if (browserUrlAllowed(url, overrides)) await route.continue().catch(() => undefined);
+          const inScope = !guarded || browserUrlAllowed(url, overrides);
+          const local = url.startsWith('data:') || url.startsWith('blob:');
+          if (inScope && (local || !opts.allowRequest || opts.allowRequest())) await route.continue().catch(() => undefined);
           else {
-            if (blocked.length < 200) blocked.push(url);
+            if (blocked.length < 200) blocked.push(inScope ? `${url} (request budget spent)` : url);
             await route.abort('blockedbyclient').catch(() => undefined);
           }
         });

@@ -26,14 +26,24 @@ export const pageVitalsGatherer = defineGatherer<PageVitalsEvidence>({
   },
 });
 
+/** Requests one page load may make (document, scripts, styles, images, fonts). */
+const PAGE_REQUEST_ALLOWANCE = 40;
+
 async function measurePages(ctx: GatherContext, wanted: Array<{ role: 'landing' | 'login'; url: string }>, settings: LoadSettings): Promise<PageVitalsEvidence> {
+  // Page loads spend the run's budget too: an allowance is reserved, and what was not used goes back.
+  const runs = settings.browserRuns ?? 3;
+  const allowance = ctx.http.reserve(wanted.length * runs * PAGE_REQUEST_ALLOWANCE);
+  if (allowance === 0) throw new NotApplicable('the request budget is spent: raise --max-requests to measure page loads');
+  let used = 0;
   let chromium;
   try {
     chromium = await launchChromium({
+      allowRequest: () => (used < allowance ? (used++, true) : false),
       ...(settings.chromiumPath ? { executablePath: settings.chromiumPath } : ctx.env[CHROMIUM_ENV] ? { executablePath: ctx.env[CHROMIUM_ENV] } : {}),
       ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
     });
   } catch (err) {
+    ctx.http.settle(allowance, 0, 0);
     if (err instanceof ChromiumUnavailable) throw new NotApplicable(err.message);
     throw err;
   }
@@ -42,12 +52,13 @@ async function measurePages(ctx: GatherContext, wanted: Array<{ role: 'landing' 
   try {
     const pages: PageVitalsEvidence['pages'] = [];
     for (const w of wanted) {
-      pages.push({ role: w.role, vitals: await measurePage(chromium, w.url, { runs: settings.browserRuns ?? 3, timeoutMs: settings.browserTimeoutMs ?? 30_000, signal: ctx.signal }) });
+      pages.push({ role: w.role, vitals: await measurePage(chromium, w.url, { runs, timeoutMs: settings.browserTimeoutMs ?? 30_000, signal: ctx.signal }) });
     }
     ctx.contribute({ facts: { pageVitals: pages.map((p) => ({ role: p.role, url: p.vitals.url, median: p.vitals.median, range: p.vitals.range, runs: p.vitals.runs.length })) } });
     return { pages };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     await chromium.close();
+    ctx.http.settle(allowance, used, 0, 'performance');
   }
 }

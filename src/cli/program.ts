@@ -4,6 +4,7 @@ import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { domainCommand } from './commands/domain.js';
 import { initCommand } from './commands/init.js';
+import { loadCommand } from './commands/load.js';
 import { monitorCommand } from './commands/monitor.js';
 import { scanCommand } from './commands/scan.js';
 import { serveCommand } from './commands/serve.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(auditCommand());
   program.addCommand(scanCommand());
   program.addCommand(domainCommand());
+  program.addCommand(loadCommand());
   program.addCommand(initCommand());
   program.addCommand(monitorCommand());
   program.addCommand(serveCommand());

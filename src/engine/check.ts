@@ -24,10 +24,14 @@ export interface CheckMeta {
   /** OWASP API Top 10 / ASVS / RFC ids or URLs. */
   references: string[];
   /**
+   * `measure`: the check measures the target (latency under load, page loads), so it runs alone,
+   * after the normal checks, with nothing else competing for the target or the machine.
    * `last`: the check sends traffic that can lock accounts or trip per-IP limits
    * (rate limiting, user enumeration), so it runs after every other check.
    */
-  phase?: 'normal' | 'last';
+  phase?: 'normal' | 'measure' | 'last';
+  /** More time than the run's per-check deadline, for checks whose duration the config sets (a load test). */
+  extraDeadlineMs?: (config: import('../config/schema.js').Config) => number;
   /** Only for a public hostname: skipped on a development target (localhost, no domains). */
   publicOnly?: boolean;
 }

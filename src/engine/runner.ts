@@ -132,8 +132,9 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     } else if (check.meta.publicOnly && input.target.isDevelopment) {
       out = [build(check, { status: 'skip', location: here, reason: DEVELOPMENT_TARGET_REASON })];
     } else {
-      out = await withDeadline(evaluate(check), input.checkDeadlineMs).catch((err: unknown) => {
-        return [build(check, failureDraft(err, input.checkDeadlineMs))];
+      const deadline = input.checkDeadlineMs + (check.meta.extraDeadlineMs?.(input.config) ?? 0);
+      out = await withDeadline(evaluate(check), deadline).catch((err: unknown) => {
+        return [build(check, failureDraft(err, deadline))];
       });
     }
     findings.push(...out);
@@ -177,7 +178,9 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
 
   try {
     const checks = input.checks as Check<Requirements>[];
-    await pool(checks.filter((c) => c.meta.phase !== 'last'));
+    await pool(checks.filter((c) => c.meta.phase === undefined || c.meta.phase === 'normal'));
+    // Measurements run one at a time with nothing else going on, so the numbers are the target's own.
+    for (const c of checks.filter((c) => c.meta.phase === 'measure')) await runOne(c);
     // Checks that can lock accounts or trip per-IP limits go last, so they disturb nothing else.
     await pool(checks.filter((c) => c.meta.phase === 'last'));
   } finally {

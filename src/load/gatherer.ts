@@ -79,9 +79,11 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
       throw new NotApplicable(`load: ${(err as Error).message}`);
     }
     // The load phase spends the run's request budget like every other probe.
+    // Reserved up front, so checks running meanwhile cannot push the run past its budget.
     const remaining = ctx.http.remaining;
-    const maxRequests = Math.min(settings.maxRequests ?? Number.POSITIVE_INFINITY, remaining);
-    if (maxRequests < 10) throw new NotApplicable(`the request budget is nearly spent (${remaining} left): raise --max-requests to measure latency under load`);
+    const wanted = Math.min(settings.maxRequests ?? Number.POSITIVE_INFINITY, remaining);
+    if (wanted < 10) throw new NotApplicable(`the request budget is nearly spent (${remaining} left): raise --max-requests to measure latency under load`);
+    const maxRequests = ctx.http.reserve(wanted);
 
     let result: LoadResult;
     try {
@@ -101,12 +103,11 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
         signal: ctx.signal,
       }));
     } catch (err) {
+      ctx.http.settle(maxRequests, 0, 0);
       if (err instanceof LoadPlanError) throw new NotApplicable(err.message);
       throw err;
     }
-    ctx.http.stats.requests += result.sent;
-    ctx.http.stats.bytes += result.bytes;
-    ctx.http.stats.byArea.performance = (ctx.http.stats.byArea.performance ?? 0) + result.sent;
+    ctx.http.settle(maxRequests, result.sent, result.bytes, 'performance');
     if (result.stoppedBy === 'max-requests') notes.push(`stopped after ${result.sent} requests: the request budget ran out before the ${durationMs / 1000} s were over`);
 
     ctx.contribute({

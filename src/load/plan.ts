@@ -165,3 +165,15 @@ export function auditRate(config: Config, ownsTarget: boolean): { rate?: number;
     return { rate: CONSERVATIVE_MAX_RATE, note: `load.rate ${wanted}/s was capped at ${CONSERVATIVE_MAX_RATE}/s: pass ${OWNERSHIP_FLAG} to confirm you own this target` };
   return { rate: wanted };
 }
+
+/** How long the audit's load phase can take: warm-up plus duration (unparseable values count as defaults). */
+export function loadTimeMs(config: { load?: { duration?: number | string; warmup?: number | string } }): number {
+  const safe = (v: number | string | undefined, d: number): number => {
+    try {
+      return parseDuration(v, d);
+    } catch {
+      return d;
+    }
+  };
+  return safe(config.load?.duration, AUDIT_LOAD_DEFAULTS.durationMs) + safe(config.load?.warmup, AUDIT_LOAD_DEFAULTS.warmupMs);
+}

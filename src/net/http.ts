@@ -207,6 +207,25 @@ export class HttpClient {
     return Math.max(0, this.options.maxRequests - this.stats.requests);
   }
 
+  /**
+   * Takes up to `count` requests from the run's budget for a probe that sends them through its own
+   * sockets (the load generator, the browser). They count as spent until `settle` returns the unsent.
+   */
+  reserve(count: number): number {
+    const granted = Math.max(0, Math.min(Math.floor(count), this.remaining));
+    this.stats.requests += granted;
+    if (granted > 0) this.options.onRequest?.(this.stats.requests);
+    return granted;
+  }
+
+  /** Closes a reservation: gives back what was not sent and records what was. */
+  settle(reserved: number, sent: number, bytes: number, area?: Area): void {
+    const used = Math.min(reserved, Math.max(0, sent));
+    this.stats.requests -= reserved - used;
+    this.stats.bytes += bytes;
+    if (area) this.stats.byArea[area] = (this.stats.byArea[area] ?? 0) + used;
+  }
+
   /** Values that must never appear in evidence (tokens, passwords, cookies of identities). */
   registerSecret(value: string | undefined): void {
     if (value && value.length >= 6) this.secrets.add(value);

@@ -5,21 +5,26 @@ describe('launchready --help is the reference', () => {
   it('lists every command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['audit', 'init', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    for (const c of ['audit', 'scan', 'domain', 'load', 'init', 'monitor', 'serve', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
     expect(r.stdout).toMatch(/Exit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 incomplete/);
   });
 
   it('audit --help documents every flag of the contract', async () => {
     const r = await runCli(['audit', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--config', '--only', '--skip', '--format', '--out', '--fail-on', '--resolve', '--connect-to', '--ca', '--max-requests', '--max-rate', '--timeout', '--allow-writes']) expect(r.stdout).toContain(flag);
-    expect(r.stdout).toMatch(/text.*json.*md/s);
+    for (const flag of ['--config', '--only', '--skip', '--format', '--out', '--fail-on', '--baseline', '--resolve', '--connect-to', '--dns', '--ca', '--max-requests', '--max-rate', '--timeout', '--allow-writes']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/text.*json.*md.*html.*sarif.*junit.*handover/s);
   });
 
   it('each command has its own complete help', async () => {
     for (const [cmd, flags] of [
       ['init', ['--out', '--force']],
       ['demo', ['--flaws', '--serve-only', '--port']],
+      ['scan', ['--history', '--all-files', '--bundles', '--logs', '--env-file', '--baseline', '--format', '--out', '--fail-on']],
+      ['domain', ['--mail-domain', '--dkim-selector', '--dns', '--ca', '--resolve', '--connect-to', '--format', '--out']],
+      ['load', ['--rate', '--concurrency', '--duration', '--format', '--config']],
+      ['monitor', ['--config']],
+      ['serve', ['--port', '--db']],
     ] as const) {
       const r = await runCli([cmd, '--help']);
       expect(r.code, cmd).toBe(0);

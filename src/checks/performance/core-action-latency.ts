@@ -1,3 +1,4 @@
+import { loadTimeMs } from '../../load/plan.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import { histogramLines, ms, percentileLine, serverTimingLines } from '../../load/describe.js';
 import { coreActionLoadGatherer, type CoreActionLoad } from '../../load/gatherer.js';
@@ -19,6 +20,9 @@ function planLine(load: CoreActionLoad): string {
 export const coreActionLatency = defineCheck({
   meta: {
     id: 'performance/core-action-p95',
+    phase: 'measure',
+    // The load's own duration and warm-up come on top of the usual deadline.
+    extraDeadlineMs: (config) => loadTimeMs(config),
     area: 'performance',
     severity: 'medium',
     title: 'Core actions answer within the p95 threshold under load',

@@ -33,6 +33,7 @@ export function vitalsNotes(v: PageVitals): string[] {
 export const pageLcp = defineCheck({
   meta: {
     id: 'performance/page-lcp',
+    phase: 'measure',
     area: 'performance',
     severity: 'medium',
     title: 'Landing and login pages show their main content fast on a phone (LCP)',

@@ -11,6 +11,7 @@ import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveI
 import { terminalProgress } from '../progress.js';
 
 interface AuditFlags {
+  iOwnThisTarget?: boolean;
   save?: string | boolean;
   baseline?: string;
   config?: string;
@@ -60,6 +61,7 @@ export function auditCommand(): Command {
     .option('--max-rate <n>', 'requests per second across the run (default 50)', positiveNumber('--max-rate'))
     .option('--timeout <ms>', 'deadline per request in ms (default 10000)', positiveInt('--timeout'))
     .option('--allow-writes', 'allow writes to objects launchready did not create (off by default)')
+    .option('--i-own-this-target', 'you own the target (or may load-test it): the performance area may exceed 50 requests/s')
     .option('--save [db]', 'keep the report in the store for launchready serve (default .launchready/launchready.db, or a postgres:// URL)')
     .option('-v, --verbose', 'list every finding in the text report')
     .addHelpText(
@@ -99,6 +101,7 @@ Examples:
           ...(flags.maxRate ? { maxRate: flags.maxRate } : {}),
           ...(flags.timeout ? { timeoutMs: flags.timeout } : {}),
           allowWrites: flags.allowWrites ?? false,
+          ownsTarget: flags.iOwnThisTarget ?? false,
           resolve: flags.resolve ?? [],
           connectTo: flags.connectTo ?? [],
           ...(flags.ca ? { caFile: flags.ca } : {}),
