@@ -81,9 +81,11 @@ describe('flaw by flaw: each switch alone is found by its check', () => {
         const area = exp.check.split('/')[0] as Parameters<typeof runAudit>[0]['only'] extends (infer A)[] | undefined ? A : never;
         const report = await runAudit({ url: portal.url, configPath: DEMO_CONFIG, only: [area], failOn: 'high', env: {} });
         expect(failing(report, exp.check, exp.title).map((f) => f.title)).not.toEqual([]);
-        // Evidence proves it: a redacted request/response or a reproduction command.
+        // Evidence proves it: a redacted exchange or reproduction, a redacted value, or measured facts.
         const f = failing(report, exp.check, exp.title)[0]!;
-        expect(f.evidence.request ?? f.evidence.response ?? f.evidence.reproduce).toBeTruthy();
+        const e = f.evidence;
+        expect(e.request || e.response || e.reproduce || e.value || e.notes?.length, `${flaw}: evidence`).toBeTruthy();
+        if (e.value) expect(e.value.prefix.length).toBeLessThanOrEqual(4);
       } finally {
         await portal.close();
       }
