@@ -60,6 +60,18 @@ export function parseAreaList(flag: string, value: string): Area[] {
   return list as Area[];
 }
 
+/** --ca FILE: PEM certificates to trust in addition to the system roots. A UsageError names the flag. */
+export function readCaFile(file: string): string {
+  let ca: string;
+  try {
+    ca = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--ca ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${file}: no PEM certificate in the file (expected -----BEGIN CERTIFICATE-----)`);
+  return ca;
+}
+
 export function isDevelopmentHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || (isIP(h) !== 0 && isLoopbackAddress(h));
@@ -129,14 +141,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     }
   }
   const resolver = opts.resolver ?? (dnsServers ? createResolver({ servers: dnsServers, overrides: resolveOverridesOf({ overrides }) }) : undefined);
-  let ca: string | undefined;
-  if (opts.caFile) {
-    try {
-      ca = readFileSync(opts.caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--ca ${opts.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-    }
-  }
+  const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
   const http = new HttpClient({
     maxRequests: opts.maxRequests ?? config.budget.maxRequests,
     rate: opts.maxRate ?? config.budget.rate,

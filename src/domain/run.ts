@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { askedAreas, parseOverrides, UsageError } from '../app/audit.js';
+import { askedAreas, parseOverrides, readCaFile, UsageError } from '../app/audit.js';
 import { TOOL } from '../app/tool.js';
 import { allChecks } from '../checks/index.js';
 import { ConfigSchema } from '../config/schema.js';
@@ -102,14 +101,8 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
   const { hosts, apex } = domainHosts(domain, opts.includeWww ?? true);
   const overrides = opts.overrides ?? parseOverrides(opts.resolve, opts.connectTo);
   let ca = opts.ca;
-  if (!ca && opts.caFile) {
-    try {
-      ca = readFileSync(opts.caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--ca ${opts.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${opts.caFile}: no PEM certificate in the file (expected -----BEGIN CERTIFICATE-----)`);
-  }
+  if (!ca && opts.caFile) ca = readCaFile(opts.caFile);
+
   const mailDomain = opts.mailDomain ? parseDomainArgument(opts.mailDomain) : apex;
   const config = ConfigSchema.parse({
     target: `https://${domain}/`,

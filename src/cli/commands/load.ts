@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { parseOverrides, prepare, UsageError } from '../../app/audit.js';
+import { parseOverrides, prepare, readCaFile, UsageError } from '../../app/audit.js';
 import { TOOL } from '../../app/tool.js';
 import { coreActionLatency } from '../../checks/performance/core-action-latency.js';
 import { pageLcp } from '../../checks/performance/page-lcp.js';
@@ -107,14 +106,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
   if (!base) throw new UsageError('nothing to load: give a URL (launchready load https://app.example.com) or a config with target:');
   const config = loadConfigFromFlags(prepared.config, opts);
   const overrides = parseOverrides(opts.resolve, opts.connectTo);
-  let ca: string | undefined;
-  if (opts.caFile) {
-    try {
-      ca = readFileSync(opts.caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--ca ${opts.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-    }
-  }
+  const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
   const durationMs = parseDuration(config.load!.duration, 0);
   const warmupMs = parseDuration(config.load!.warmup, 0);
   const timeoutMs = opts.timeoutMs ?? config.budget.timeoutMs;
