@@ -24,7 +24,7 @@ export function demoCommand(): Command {
     })
     .addOption(formatOption())
     .option('-v, --verbose', 'list every finding')
-    .addHelpText('after', '\nThe demo sends traffic only to 127.0.0.1 (the loopback guard is on). Flaw names: see examples/demo-portal/README.md.')
+    .addHelpText('after', '\nThe demo sends traffic only to 127.0.0.1 (the loopback guard is on). Flaw names: see examples/demo-portal/README.md.\nIt exits 0 once the report is printed, whatever the verdict; use launchready audit to gate a pipeline.')
     .action(async (flags: { flaws: string; serveOnly?: boolean; port?: number; format: Format; verbose?: boolean }) => {
       let flaws: string[];
       try {
@@ -44,7 +44,9 @@ export function demoCommand(): Command {
       if (flags.format === 'text') process.stderr.write(`Demo portal on ${portal.url} (${portal.flaws.length} flaws on). Auditing…\n`);
       try {
         const report = await runAudit({ url: portal.url, configPath: demoConfigPath(), failOn: 'high', env: process.env });
-        process.exitCode = emitReport(report, { format: flags.format, verbose: flags.verbose ?? false });
+        emitReport(report, { format: flags.format, verbose: flags.verbose ?? false });
+        // The demo demonstrates: a finished audit exits 0 whatever its verdict (audit is for gating).
+        process.exitCode = report.verdict === 'incomplete' && report.incomplete.some((r) => /interrupted/.test(r)) ? 3 : 0;
       } finally {
         await portal.close();
       }
