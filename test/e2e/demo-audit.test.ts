@@ -109,3 +109,36 @@ describe('the request budget', () => {
     }
   }, 120_000);
 });
+
+describe('launchready demo (the README command)', () => {
+  it('starts the flawed portal on loopback, audits it, prints the report and exits 0', async () => {
+    const r = await runCli(['demo', '--format', 'json'], { timeoutMs: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.verdict).toBe('not-ready');
+    expect(report.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(report.blockers.length).toBeGreaterThan(10);
+  }, 180_000);
+
+  it('--serve-only serves the portal until interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers.js');
+    const child = spawn(process.execPath, [BIN, 'demo', '--serve-only', '--flaws', 'none'], { env: { ...process.env, LAUNCHREADY_LOOPBACK_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Demo portal on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+      });
+      const res = await fetch(`${url}/healthz`);
+      expect(res.status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 60_000);
+});
