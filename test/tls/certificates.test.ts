@@ -99,10 +99,11 @@ describe('validity window', () => {
     const soon = only(await audit('soon.launchready.test', f.expiresIn5Days), 'domain-tls/certificate-expiry');
     expect(soon.status).toBe('fail');
     expect(soon.severity).toBe('high');
-    expect(soon.title).toMatch(/expires in 5 days/);
+    // Whole days to expiry: a fixture made earlier today (they are cached per day) has 4 left.
+    expect(soon.title).toMatch(/expires in [45] days/);
     const later = only(await audit('later.launchready.test', f.expiresIn14Days), 'domain-tls/certificate-expiry');
     expect(later.status).toBe('warn');
-    expect(later.title).toMatch(/expires in 14 days/);
+    expect(later.title).toMatch(/expires in 1[34] days/);
   });
 
   it('the thresholds come from the config', async () => {
