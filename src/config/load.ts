@@ -70,13 +70,20 @@ export function parseConfigText(text: string, file: string, env: Readonly<Record
     },
   });
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  // A key whose every child is commented out (`endpoints:` and nothing else) means "not set".
+  const raw: unknown = dropNullKeys(doc.toJS({ maxAliasCount: 100 }));
   const parsed = ConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const { offset, keyName } = locate(doc, issue);
   const pos = at(offset);
   throw new ConfigError(file, pos.line, pos.col, describeIssue(issue, keyName));
+}
+
+function dropNullKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNullKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNullKeys(v)]));
+  return value;
 }
 
 function locate(doc: Document, issue: z.core.$ZodIssue): { offset: number; keyName?: string } {

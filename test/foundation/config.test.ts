@@ -80,3 +80,11 @@ describe('config values', () => {
     expect(c.budget.maxRequests).toBe(3000);
   });
 });
+
+describe('forgiving where it is safe', () => {
+  it('a key whose children are all commented out counts as not set', () => {
+    const c = parseConfigText('endpoints:\n  # login: /api/login\nidentities:\n  # alice: …\n', 'x.yml', {});
+    expect(c.endpoints).toEqual({});
+    expect(c.identities).toEqual({});
+  });
+});
