@@ -86,32 +86,29 @@ function dropNullKeys(value: unknown): unknown {
   return value;
 }
 
-function locate(doc: Document, issue: z.core.$ZodIssue): { offset: number; keyName?: string } {
-  const path = issue.path as Array<string | number>;
-  // For an unknown key, point at the key itself.
-  if (issue.code === 'unrecognized_keys') {
+/** Offset of a key (when `key` names one under `path`) or of the deepest node of `path` the document has. */
+export function locatePath(doc: Document, path: Array<string | number>, key?: string | number): number {
+  if (key !== undefined) {
     const parent = doc.getIn(path, true) as Node | undefined;
-    const bad = issue.keys[0];
-    if (parent && isMap(parent) && bad !== undefined) {
-      const pair = parent.items.find((p: Pair) => isScalar(p.key) && p.key.value === bad);
-      if (pair && isScalar(pair.key)) return { offset: pair.key.range?.[0] ?? 0, keyName: bad };
-    }
-  }
-  // For a bad record key (an identity name), point at the key.
-  if (issue.code === 'invalid_key' && path.length > 0) {
-    const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
-    const bad = path[path.length - 1];
     if (parent && isMap(parent)) {
-      const pair = parent.items.find((p: Pair) => isScalar(p.key) && p.key.value === bad);
-      if (pair && isScalar(pair.key)) return { offset: pair.key.range?.[0] ?? 0, keyName: String(bad) };
+      const pair = parent.items.find((p: Pair) => isScalar(p.key) && p.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
     }
   }
   // Walk down as far as the document goes; a missing key points at its parent.
   for (let i = path.length; i >= 0; i--) {
     const node = doc.getIn(path.slice(0, i), true) as Node | undefined;
-    if (node && (isScalar(node) || isMap(node) || isSeq(node)) && node.range) return { offset: node.range[0] };
+    if (node && (isScalar(node) || isMap(node) || isSeq(node)) && node.range) return node.range[0];
   }
-  return { offset: 0 };
+  return 0;
+}
+
+function locate(doc: Document, issue: z.core.$ZodIssue): { offset: number; keyName?: string } {
+  const path = issue.path as Array<string | number>;
+  // An unknown key, or a bad record key (an identity name): point at the key itself.
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) return { offset: locatePath(doc, path, issue.keys[0]), keyName: issue.keys[0] };
+  if (issue.code === 'invalid_key' && path.length > 0) return { offset: locatePath(doc, path.slice(0, -1), path[path.length - 1]), keyName: String(path[path.length - 1]) };
+  return { offset: locatePath(doc, path) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, keyName?: string): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type LoadedConfig } from '../config/load.js';
+import { ConfigError, locatePath, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { redactText } from '../net/redact.js';
 import { parseCondition, type Condition } from './conditions.js';
@@ -112,16 +112,7 @@ export function locateInYaml(file: string | undefined, path: Array<string | numb
   try {
     const lc = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc });
-    if (opts.key !== undefined) {
-      // An unknown key: point at the key itself, not its value.
-      const parent = doc.getIn(path, true) as Node | undefined;
-      const pair = parent && isMap(parent) ? parent.items.find((it) => isScalar(it.key) && it.key.value === opts.key) : undefined;
-      if (pair && isScalar(pair.key) && pair.key.range) return lc.linePos(pair.key.range[0]);
-    }
-    for (let i = path.length; i >= 0; i--) {
-      const node = doc.getIn(path.slice(0, i), true) as Node | undefined;
-      if (node && (isScalar(node) || isMap(node) || isSeq(node)) && node.range) return lc.linePos(node.range[0]);
-    }
+    return lc.linePos(locatePath(doc, path, opts.key));
   } catch {
     /* the loader already reported YAML errors */
   }
