@@ -185,6 +185,15 @@ export function createResolver(opts: ResolverOptions = {}): ConfiguredResolver {
   const overrides = new Map<string, string[]>();
   for (const [host, addrs] of opts.overrides ?? []) overrides.set(normalizeName(host), addrs);
 
+  // A server that has never answered and has timed out DEAD_AFTER times is treated as unreachable, so a
+  // wrong --dns costs a few seconds instead of every query's full timeout × retries.
+  const DEAD_AFTER = 3;
+  const health = new Map<string, { answered: boolean; timeouts: number }>();
+  const isDead = (label: string): boolean => {
+    const h = health.get(label);
+    return h !== undefined && !h.answered && h.timeouts >= DEAD_AFTER;
+  };
+
   async function ask(name: string, type: DnsQueryType): Promise<DnsAnswer> {
     const started = Date.now();
     if (servers.length === 0) {
@@ -200,7 +209,15 @@ export function createResolver(opts: ResolverOptions = {}): ConfiguredResolver {
         if (e instanceof LoopbackViolation) return failure(name, type, 'ERROR', { kind: 'guard', message: e.message }, label, started);
         throw e;
       }
+      if (isDead(label)) {
+        last = failure(name, type, 'TIMEOUT', { kind: 'timeout', message: `${label} has not answered any of ${DEAD_AFTER} queries: treated as unreachable` }, label, started);
+        continue;
+      }
       const r = await gate.run(() => exchange({ name, type, server, timeoutMs, signal: opts.signal }));
+      const h = health.get(label) ?? { answered: false, timeouts: 0 };
+      health.set(label, h);
+      if (r.ok) h.answered = true;
+      else if (r.error.kind === 'timeout') h.timeouts += 1;
       if (!r.ok) {
         last = failure(name, type, r.error.kind === 'timeout' ? 'TIMEOUT' : 'ERROR', r.error, label, started);
         if (r.error.kind === 'aborted' || r.error.kind === 'bad-name') return last;
