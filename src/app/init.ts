@@ -77,6 +77,7 @@ export function starterConfig(d: Discovery): string {
     '',
     '# The repository to scan for secrets and env-var drift.',
     'repo: .',
+    '# secrets: { history: true, bundles: [dist], logs: ["logs/*.log"], envFile: .env.production }',
     '',
     'pages:',
     '  landing: /',

@@ -104,6 +104,21 @@ export const ConfigSchema = z
       .strict()
       .optional(),
     repo: z.string().optional(),
+    /** How the repo is scanned for secrets (paths relative to the config file). */
+    secrets: z
+      .object({
+        /** Every unique blob of the git history too (default true). */
+        history: z.boolean().default(true),
+        /** Built output: bundles and source maps. */
+        bundles: z.array(z.string()).default([]),
+        /** Log files (globs, relative to repo). */
+        logs: z.array(z.string()).default([]),
+        /** The deploy environment as a dotenv file: names only are kept, to check every variable the code reads is set. */
+        envFile: z.string().optional(),
+        allFiles: z.boolean().default(false),
+      })
+      .strict()
+      .default({ history: true, bundles: [], logs: [], allFiles: false }),
     pages: z
       .object({ landing: z.string().default('/'), login: z.string().optional() })
       .strict()

@@ -15,7 +15,18 @@ export const SECRET_SCAN_EXTENSION = 'secretScan';
 export function secretScanRequestOf(ctx: GatherContext): SecretScanRequest | undefined {
   const ext = (ctx as unknown as Record<string, unknown>)[SECRET_SCAN_EXTENSION];
   if (ext && typeof ext === 'object' && typeof (ext as SecretScanRequest).root === 'string') return ext as SecretScanRequest;
-  if (ctx.config.repo) return { root: isAbsolute(ctx.config.repo) ? ctx.config.repo : resolve(ctx.configDir, ctx.config.repo) };
+  if (ctx.config.repo) {
+    const fromConfig = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.configDir, p));
+    const s = ctx.config.secrets;
+    return {
+      root: fromConfig(ctx.config.repo),
+      history: s.history,
+      allFiles: s.allFiles,
+      ...(s.bundles.length ? { bundles: s.bundles.map(fromConfig) } : {}),
+      ...(s.logs.length ? { logs: s.logs } : {}),
+      ...(s.envFile ? { envFile: fromConfig(s.envFile) } : {}),
+    };
+  }
   return undefined;
 }
 
