@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// In CI each run also writes a JSON summary, which .ci/run adds up into one "N passed, N failed" line.
+const ciReport = process.env['CI'] ? { reporters: ['default', 'json'], outputFile: { json: `test/.work/ci-results/vitest-${process.pid}.json` } } : {};
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'],
@@ -8,5 +11,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    ...ciReport,
   },
 });
