@@ -127,6 +127,26 @@ export function askedAreas(config: Config): Map<Area, string> {
   return asked;
 }
 
+/** The run's one HTTP client: the config's budget, overridden by flags, with the run's name rules. */
+export function runHttpClient(
+  config: Config,
+  flags: { maxRequests?: number; maxRate?: number; timeoutMs?: number; signal?: AbortSignal },
+  net: { overrides: ConnectOverride[]; resolver?: HostResolver | undefined; ca?: string | undefined; scope: string[] },
+): HttpClient {
+  return new HttpClient({
+    maxRequests: flags.maxRequests ?? config.budget.maxRequests,
+    rate: flags.maxRate ?? config.budget.rate,
+    timeoutMs: flags.timeoutMs ?? config.budget.timeoutMs,
+    maxBodyBytes: config.budget.maxBodyBytes,
+    overrides: net.overrides,
+    ...(net.resolver ? { resolver: net.resolver } : {}),
+    ...(net.ca ? { ca: net.ca } : {}),
+    scope: net.scope,
+    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
+    ...(flags.signal ? { signal: flags.signal } : {}),
+  });
+}
+
 export async function runAudit(opts: AuditOptions): Promise<Report> {
   const startedAt = new Date();
   const prepared = opts.prepared ?? prepare(opts);
@@ -142,18 +162,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
   }
   const resolver = opts.resolver ?? (dnsServers ? createResolver({ servers: dnsServers, overrides: resolveOverridesOf({ overrides }) }) : undefined);
   const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
-  const http = new HttpClient({
-    maxRequests: opts.maxRequests ?? config.budget.maxRequests,
-    rate: opts.maxRate ?? config.budget.rate,
-    timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs,
-    maxBodyBytes: config.budget.maxBodyBytes,
-    overrides,
-    ...(resolver ? { resolver } : {}),
-    ...(ca ? { ca } : {}),
-    scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [],
-    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const http = runHttpClient(config, opts, { overrides, resolver, ca, scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [] });
   const only = opts.only?.length ? new Set(opts.only) : undefined;
   const skip = new Set(opts.skip ?? []);
   const selected = (opts.checks ?? allChecks).filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));

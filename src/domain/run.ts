@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { askedAreas, parseOverrides, readCaFile, UsageError } from '../app/audit.js';
+import { askedAreas, parseOverrides, readCaFile, runHttpClient, UsageError } from '../app/audit.js';
 import { TOOL } from '../app/tool.js';
 import { allChecks } from '../checks/index.js';
 import { ConfigSchema } from '../config/schema.js';
@@ -10,7 +10,7 @@ import type { Area } from '../model/area.js';
 import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
 import type { FailOn } from '../model/severity.js';
 import { createResolver, resolveOverridesOf } from '../net/dns/index.js';
-import { HttpClient, type HostResolver } from '../net/http.js';
+import type { HostResolver } from '../net/http.js';
 import type { ConnectOverride } from '../net/overrides.js';
 
 /**
@@ -117,19 +117,8 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
     ? createResolver({ servers: opts.dnsServers, overrides: resolveOverridesOf({ overrides }), ...(opts.signal ? { signal: opts.signal } : {}) })
     : undefined;
 
-  const http = new HttpClient({
-    maxRequests: opts.maxRequests ?? config.budget.maxRequests,
-    rate: opts.maxRate ?? config.budget.rate,
-    timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs,
-    maxBodyBytes: config.budget.maxBodyBytes,
-    overrides,
-    ...(resolver ? { resolver } : {}),
-    ...(ca ? { ca } : {}),
-    // Nothing credentialed is sent by a domain audit: the scope is the domain's own origins only.
-    scope: hosts.map((h) => `https://${h}`),
-    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  // Nothing credentialed is sent by a domain audit: the scope is the domain's own origins only.
+  const http = runHttpClient(config, opts, { overrides, resolver, ca, scope: hosts.map((h) => `https://${h}`) });
   const runOptions: RunOptions = {
     allowWrites: false,
     seed: opts.seed ?? 1,
