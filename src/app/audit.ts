@@ -5,7 +5,8 @@ import { ConfigError, loadConfigFile } from '../config/load.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Check } from '../engine/check.js';
 import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
-import { runChecks } from '../engine/runner.js';
+import { runChecks, type RunResult } from '../engine/runner.js';
+import type { Finding } from '../model/finding.js';
 import { AREAS, type Area } from '../model/area.js';
 import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
 import type { FailOn } from '../model/severity.js';
@@ -127,6 +128,49 @@ export function askedAreas(config: Config): Map<Area, string> {
   return asked;
 }
 
+/**
+ * Areas the config asks for that ended up untested, with the reasons the checks gave. `excluded`
+ * areas (left out on purpose by --only/--skip or by the command) are not reported.
+ */
+export function untestedAskedAreas(config: Config, findings: Finding[], areasRun: ReadonlySet<Area>, excluded: (area: Area) => boolean): string[] {
+  const out: string[] = [];
+  for (const [area, why] of askedAreas(config)) {
+    if (excluded(area)) continue;
+    if (!areasRun.has(area)) {
+      out.push(`${area}: asked for (${why}) but launchready has no check for it yet`);
+      continue;
+    }
+    if (findings.some((f) => f.area === area && f.status !== 'skip')) continue;
+    const reasons = [...new Set(findings.filter((f) => f.area === area && f.reason).map((f) => f.reason!))];
+    out.push(`${area}: asked for (${why}) but could not be tested${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
+  }
+  return out;
+}
+
+/** The report model of a finished run: verdict, score, scorecard and blockers derived from the findings. */
+export function reportOf(input: { result: RunResult; http: HttpClient; target: string; startedAt: Date; failOn: FailOn; untested: string[] }): Report {
+  const { result, http } = input;
+  const findings = result.findings;
+  const incomplete = [...result.incomplete, ...input.untested];
+  const facts = result.contributions.facts;
+  return {
+    tool: TOOL,
+    target: input.target,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: Date.now() - input.startedAt.getTime(),
+    verdict: verdictOf(findings, input.failOn, incomplete),
+    incomplete,
+    score: scoreOf(findings),
+    scorecard: scorecardOf(findings),
+    findings,
+    blockers: blockersOf(findings),
+    accessMatrix: result.contributions.accessMatrix ?? [],
+    latency: result.contributions.latency ?? {},
+    stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
+    ...(facts && Object.keys(facts).length ? { facts } : {}),
+  };
+}
+
 /** The run's one HTTP client: the config's budget, overridden by flags, with the run's name rules. */
 export function runHttpClient(
   config: Config,
@@ -189,34 +233,15 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       now: startedAt,
       extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
     });
-    const incomplete = [...result.incomplete];
     const areasRun = new Set(selected.map((c) => c.meta.area));
-    for (const [area, why] of askedAreas(config)) {
-      if (skip.has(area) || (only && !only.has(area))) continue;
-      const tested = result.findings.some((f) => f.area === area && f.status !== 'skip');
-      if (!areasRun.has(area)) incomplete.push(`${area}: asked for (${why}) but launchready has no check for it yet`);
-      else if (!tested) {
-        const reasons = [...new Set(result.findings.filter((f) => f.area === area && f.reason).map((f) => f.reason!))];
-        incomplete.push(`${area}: asked for (${why}) but could not be tested${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
-      }
-    }
-    const findings = result.findings;
-    return {
-      tool: TOOL,
+    return reportOf({
+      result,
+      http,
       target: prepared.targetLabel,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      verdict: verdictOf(findings, opts.failOn, incomplete),
-      incomplete,
-      score: scoreOf(findings),
-      scorecard: scorecardOf(findings),
-      findings,
-      blockers: blockersOf(findings),
-      accessMatrix: result.contributions.accessMatrix ?? [],
-      latency: result.contributions.latency ?? {},
-      stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
-      ...(result.contributions.facts && Object.keys(result.contributions.facts).length ? { facts: result.contributions.facts } : {}),
-    };
+      startedAt,
+      failOn: opts.failOn,
+      untested: untestedAskedAreas(config, result.findings, areasRun, (area) => skip.has(area) || (only !== undefined && !only.has(area))),
+    });
   } finally {
     await http.close();
   }

@@ -1,13 +1,12 @@
 import { isIP } from 'node:net';
-import { askedAreas, parseOverrides, readCaFile, runHttpClient, UsageError } from '../app/audit.js';
-import { TOOL } from '../app/tool.js';
+import { parseOverrides, readCaFile, reportOf, runHttpClient, untestedAskedAreas, UsageError } from '../app/audit.js';
 import { allChecks } from '../checks/index.js';
 import { ConfigSchema } from '../config/schema.js';
 import type { Check } from '../engine/check.js';
 import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
 import { runChecks } from '../engine/runner.js';
 import type { Area } from '../model/area.js';
-import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
+import type { Report } from '../model/report.js';
 import type { FailOn } from '../model/severity.js';
 import { createResolver, resolveOverridesOf } from '../net/dns/index.js';
 import type { HostResolver } from '../net/http.js';
@@ -143,33 +142,9 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
       now: startedAt,
       ...(resolver ? { extensions: { resolver } } : {}),
     });
-    const incomplete = [...result.incomplete];
     const areasRun = new Set(selected.map((c) => c.meta.area));
-    for (const [area, why] of askedAreas(config)) {
-      if (!areasRun.has(area)) continue;
-      const tested = result.findings.some((f) => f.area === area && f.status !== 'skip');
-      if (!tested) {
-        const reasons = [...new Set(result.findings.filter((f) => f.area === area && f.reason).map((f) => f.reason!))];
-        incomplete.push(`${area}: asked for (${why}) but could not be tested${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
-      }
-    }
-    const findings = result.findings;
-    return {
-      tool: TOOL,
-      target: domain,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      verdict: verdictOf(findings, opts.failOn, incomplete),
-      incomplete,
-      score: scoreOf(findings),
-      scorecard: scorecardOf(findings),
-      findings,
-      blockers: blockersOf(findings),
-      accessMatrix: [],
-      latency: {},
-      stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
-      ...(result.contributions.facts && Object.keys(result.contributions.facts).length ? { facts: result.contributions.facts } : {}),
-    };
+    // A domain audit judges only its own areas: an asked area it does not run is not "untested".
+    return reportOf({ result, http, target: domain, startedAt, failOn: opts.failOn, untested: untestedAskedAreas(config, result.findings, areasRun, (area) => !areasRun.has(area)) });
   } finally {
     await http.close();
   }
