@@ -30,6 +30,10 @@ export interface RouteExample {
   contentType?: string;
   responseBody?: string;
   pathValues?: Record<string, string>;
+  /** The configured identity that made this call (crawl or login-aware HAR); absent: anonymous or unknown. */
+  identity?: string;
+  /** Response headers worth learning from (Location, Set-Cookie names, Content-Type), lower-case keys. */
+  responseHeaders?: Record<string, string>;
 }
 
 /** One operation of the app's API surface, whatever it was learnt from. */
@@ -37,7 +41,9 @@ export interface Route {
   method: HttpMethod;
   /** Path template with {params}, e.g. /api/invoices/{id}. */
   path: string;
-  source: 'openapi' | 'config' | 'har' | 'bundle';
+  source: 'openapi' | 'config' | 'har' | 'bundle' | 'crawl';
+  /** Every source that listed this route (merge keeps the first as `source`). */
+  sources?: Array<'openapi' | 'config' | 'har' | 'bundle' | 'crawl'>;
   /** true: should need credentials; false: public by design; undefined: unknown. */
   auth?: boolean;
   /** Roles allowed to call it, when known (config roles, x-roles, admin scopes). */
