@@ -16,13 +16,9 @@ import { parseConnectTo, parseResolve, type ConnectOverride } from '../net/overr
 import { createResolver, parseDnsServer, resolveOverridesOf } from '../net/dns/index.js';
 import { TOOL } from './tool.js';
 
-/** A problem with what the user typed (a flag, a URL): exit 2 with this message. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './errors.js';
+
+export { UsageError };
 
 export interface AuditOptions {
   url?: string;

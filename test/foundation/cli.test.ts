@@ -69,11 +69,13 @@ describe('audit --save keeps the report for the dashboard', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'lr-save-')), 'lr.db');
     try {
       const r = await runCli(['audit', app.url, '--only', 'edge', '--format', 'json', '--save', db]);
-      expect(r.stderr).toBe('');
+      // --save says where the report went, on stderr (stdout stays the JSON report).
+      expect(r.stderr).toMatch(new RegExp(`^Saved as audit \\S+ in ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(see it with: launchready serve --db `));
       const store = await openStore(db);
       const audits = await store.listAudits();
       await store.close();
       expect(audits).toHaveLength(1);
+      expect(r.stderr).toContain(`audit ${audits[0]!.id} in`);
       expect(audits[0]!.verdict).toBe(JSON.parse(r.stdout).verdict);
     } finally {
       await app.close();

@@ -14,7 +14,7 @@ import { blockersOf, exitCodeOf, scorecardOf, scoreOf, verdictOf, type Report } 
 import type { FailOn } from '../../model/severity.js';
 import { HttpClient, type HostResolver } from '../../net/http.js';
 import type { Format } from '../../report/index.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber, writeAtomic } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber, writeAtomic, MAX_REQUESTS_LIMIT, prepareOut } from '../shared.js';
 
 /** What `launchready load` does when neither the flags nor `load:` say otherwise. */
 export const LOAD_COMMAND_DEFAULTS = { rate: 20, duration: '10s', warmup: '2s' } as const;
@@ -221,7 +221,7 @@ export function loadCommand(): Command {
     .option('--duration <time>', `measured phase, e.g. 30s, 500ms, 2m (default ${LOAD_COMMAND_DEFAULTS.duration})`)
     .option('--warmup <time>', `unmeasured phase before it (default ${LOAD_COMMAND_DEFAULTS.warmup})`)
     .option('--action <route>', 'a core action, e.g. "GET /api/invoices"; repeatable; replaces load.actions', collect)
-    .option('--max-requests <n>', 'stop after this many requests (warm-up included)', positiveInt('--max-requests'))
+    .option('--max-requests <n>', 'stop after this many requests (warm-up included)', positiveInt('--max-requests', MAX_REQUESTS_LIMIT))
     .option('--connections <n>', 'open model: connections per origin', positiveInt('--connections'))
     .option('--timeout <ms>', 'per-request deadline in ms (default 10000)', positiveInt('--timeout'))
     .option(OWNERSHIP_FLAG, `you own this target (or may load-test it): allows more than ${CONSERVATIVE_MAX_RATE} requests/s`)
@@ -245,6 +245,7 @@ Examples:
   launchready load --config launchready.yml --concurrency 10 --duration 1m ${OWNERSHIP_FLAG}`,
     )
     .action(async (url: string | undefined, flags: LoadFlags) => {
+      prepareOut(flags.out);
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
@@ -275,7 +276,7 @@ Examples:
           if (flags.out) writeAtomic(flags.out, text);
           else process.stdout.write(text);
           process.exitCode = exitCodeOf(run.report.verdict);
-        } else process.exitCode = emitReport(run.report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}) });
+        } else process.exitCode = await emitReport(run.report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}) });
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -14,7 +14,7 @@ import { HttpClient } from '../../net/http.js';
 import type { Format } from '../../report/index.js';
 import { SECRET_SCAN_EXTENSION, type SecretScanRequest } from '../../secrets/gatherers.js';
 import { ScanInputError } from '../../secrets/scan.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, prepareOut } from '../shared.js';
 
 export interface ScanOptions extends SecretScanRequest {
   failOn: FailOn;
@@ -155,6 +155,7 @@ Examples:
   launchready scan --env-file .env.production --fail-on medium`,
     )
     .action(async (path: string, flags: ScanFlags) => {
+      prepareOut(flags.out);
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
@@ -170,7 +171,7 @@ Examples:
           failOn: failOnValue(flags.failOn),
           signal: controller.signal,
         });
-        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+        process.exitCode = await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
       } finally {
         process.off('SIGINT', onSigint);
       }
