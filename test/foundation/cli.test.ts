@@ -19,7 +19,7 @@ describe('launchready --help is the reference', () => {
   it('each command has its own complete help', async () => {
     for (const [cmd, flags] of [
       ['init', ['--out', '--force']],
-      ['demo', ['--flaws', '--serve-only', '--port']],
+      ['demo', ['--flaws', '--serve-only', '--port', '--out']],
       ['scan', ['--history', '--all-files', '--bundles', '--logs', '--env-file', '--baseline', '--format', '--out', '--fail-on']],
       ['domain', ['--mail-domain', '--dkim-selector', '--dns', '--ca', '--resolve', '--connect-to', '--format', '--out']],
       ['load', ['--rate', '--concurrency', '--duration', '--format', '--config']],
@@ -30,7 +30,7 @@ describe('launchready --help is the reference', () => {
       expect(r.code, cmd).toBe(0);
       for (const f of flags) expect(r.stdout, `${cmd} ${f}`).toContain(f);
     }
-  });
+  }, 120_000); // seven CLI starts one after the other: generous for a loaded machine
 });
 
 describe('bad flags exit 2 with a message that names the flag, never a stack trace', () => {
