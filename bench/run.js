@@ -13,6 +13,7 @@ const KNOWN = {
   startup: ['startup/run.ts', 'whole-process start-up of --version, --help and scan vs node -e 0 (~30 s)'],
   secrets: ['secrets/run.ts', 'secret scanner recall/precision/throughput vs secretlint (minutes)'],
   load: ['load/compare.ts', 'load generator vs autocannon and wrk (about 5 minutes; --quick for a smoke run)'],
+  vitals: ['vitals/compare.ts', 'page vitals vs Lighthouse 12 (DevTools throttling) on loopback pages (about 6 minutes; --quick)'],
   monitor: ['monitor/probes.ts', 'probes one monitor process sustains per 30 s interval (minutes; --quick for a smoke run)'],
 };
 
