@@ -1,6 +1,7 @@
 import { redactedValue } from '../net/redact.js';
 import type { Severity } from '../model/severity.js';
 import { KeywordPrefilter } from './prefilter.js';
+import { secretDataEntries } from './sources/kubernetes.js';
 import { KNOWN_EXAMPLE_VALUES, RULES } from './rules/index.js';
 import type { MatchContext, SecretHit, SecretRule } from './types.js';
 import { looksLikePlaceholder, shannonEntropy } from './validators.js';
@@ -82,8 +83,32 @@ export class SecretEngine {
     return this.compiled.map((c) => c.rule);
   }
 
-  /** Scans one text. `path` decides file-type heuristics and is copied into every hit. */
+  /**
+   * Scans one text. `path` decides file-type heuristics and is copied into every hit. Kubernetes Secret
+   * manifests also have their base64 `data:` values decoded and scanned, reported at the data line.
+   */
   scan(text: string, path: string): ScanTextResult {
+    const plain = this.scanPlain(text, path);
+    const entries = /\.(ya?ml|json)$|(^|\/)[^/.]+$/i.test(path) ? secretDataEntries(text) : [];
+    if (entries.length === 0) return plain;
+    const decodedLines = new Set(entries.map((e) => e.line));
+    // The encoded form is not the secret: its judgement is replaced by the decoded value's.
+    const hits = plain.hits.filter((h) => !decodedLines.has(h.line));
+    let ignoredInline = plain.ignoredInline;
+    for (const e of entries) {
+      const multiLine = e.decoded.includes('\n');
+      const synthetic = multiLine ? e.decoded : `${e.key}: "${e.decoded.replace(/"/g, '\\"')}"`;
+      const r = this.scanPlain(synthetic, 'secret-data.yaml');
+      ignoredInline += r.ignoredInline;
+      for (const h of r.hits) {
+        hits.push({ ...h, path, line: e.line, column: e.column, details: [...h.details, `decoded from the base64 value of "${e.key}" in a Kubernetes Secret (data:)`] });
+      }
+    }
+    hits.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { hits, ignoredInline };
+  }
+
+  private scanPlain(text: string, path: string): ScanTextResult {
     const positions = this.prefilter.positions(text);
     if (positions.size === 0) return { hits: [], ignoredInline: 0 };
     // rule index → keyword start offsets (Infinity: too many to window, scan the whole text).
@@ -172,7 +197,7 @@ export class SecretEngine {
     // Name-based rules reject most candidates on the name or the shape of the value: ask them first.
     let verdict = rule.generic && rule.validate ? rule.validate(value, context()) : undefined;
     if (verdict && !verdict.valid) return undefined;
-    if (looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
+    if (!rule.keyBlock && looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
     if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return undefined;
     if (!verdict && rule.validate) {
       verdict = rule.validate(value, context());
