@@ -126,6 +126,10 @@ describe('known false alarms stay quiet (issue #16 secrets 4)', () => {
     expect(failing('const o = { token: "?SomethingElse", secret: "?OptionalValue1" };', 'node_modules/x/index.js')).toEqual([]);
   });
 
+  it('vendor documentation example values (Telegram Bot API docs token) are not leaks', () => {
+    expect(failing('new Bot({ botToken: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11" })', 'node_modules/pino/docs/transports.md')).toEqual([]);
+  });
+
   it('a GitHub-shaped token whose CRC32 does not match is informational at most', () => {
     const hits = engine.scan(`GITHUB_TOKEN=${s('ghp_{{ghbad}}')}\n`, '.env').hits;
     expect(hits).toHaveLength(1);
