@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/secrets/history-time.ts [REPO] [--runs 3] [--profile]
  *
- * REPO defaults to bench/.work/secrets/history-repo (built by run.ts --history-only).
+ * REPO defaults to bench/.work/secrets/history-large (built by run.ts --history-only).
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { scanHistory } from '../../src/secrets/sources/history.js';
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
-const repo = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? join(import.meta.dirname, '..', '.work', 'secrets', 'history-repo'));
+const repo = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? join(import.meta.dirname, '..', '.work', 'secrets', 'history-large'));
 
 function catFileAll(dir: string): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((res, rej) => {
