@@ -186,21 +186,15 @@ export class SecretEngine {
     // Placeholders are judged on the part after a fixed vendor prefix (`sk_live_`, `ghp_`).
     const body = value.replace(/^[A-Za-z]{2,12}[_-](?:(?:live|test|v1|api\d\d|proj|pat)[_-])?/, '');
     const name = assignedName(text, start);
+    // (No closure per candidate: the context is built at most once, when a validator needs it.)
     let ctx: MatchContext | undefined;
-    const context = (): MatchContext => {
-      if (!ctx) {
-        const { line } = lines.position(start);
-        ctx = { match: m[0], groups: m.groups ?? {}, path, line: lines.lineText(line), ...(name ? { name } : {}) };
-      }
-      return ctx;
-    };
     // Name-based rules reject most candidates on the name or the shape of the value: ask them first.
-    let verdict = rule.generic && rule.validate ? rule.validate(value, context()) : undefined;
+    let verdict = rule.generic && rule.validate ? rule.validate(value, (ctx = matchContext(m, path, lines, start, name))) : undefined;
     if (verdict && !verdict.valid) return undefined;
     if (!rule.keyBlock && looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
     if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return undefined;
     if (!verdict && rule.validate) {
-      verdict = rule.validate(value, context());
+      verdict = rule.validate(value, (ctx ??= matchContext(m, path, lines, start, name)));
       if (!verdict.valid) return undefined;
     }
     let severity = rule.severity;
@@ -216,6 +210,11 @@ export class SecretEngine {
     if (publicByDesign && severity !== 'info') severity = 'info';
     return { rule, ruleIndex, start, end: start + value.length, value, severity, publicByDesign, title, ...(name ? { name } : {}), details };
   }
+}
+
+function matchContext(m: RegExpExecArray, path: string, lines: LineIndex, start: number, name: string | undefined): MatchContext {
+  const { line } = lines.position(start);
+  return { match: m[0], groups: m.groups ?? {}, path, line: lines.lineText(line), ...(name ? { name } : {}) };
 }
 
 /** How far a match may reach before / after one of its keywords (longer formats use `wholeText`). */

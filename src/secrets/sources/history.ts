@@ -39,7 +39,7 @@ const MAX_ORIGINS = 1000;
 /** Context scanned around a change (whole lines): more than any single-line rule looks back or ahead. */
 const CONTEXT_BYTES = 2 * 1024;
 /** Markers of multi-line secrets (key blocks, service-account JSON, docker auths, Kubernetes Secrets): such files are scanned whole. */
-const MULTI_LINE_MARKERS = ['PRIVATE KEY', 'service_account', 'PuTTY-User-Key', '"auths"', 'kind: Secret', 'LS0tLS1CRUdJTi'];
+const MULTI_LINE_MARKERS = /PRIVATE KEY|service_account|PuTTY-User-Key|"auths"|kind: Secret|LS0tLS1CRUdJTi/;
 /** Memory kept for previous versions of paths (a checkout's worth); beyond it versions are scanned in full. */
 const MAX_CACHED_BYTES = 256 * 1024 * 1024;
 const CHUNK = 4096;
@@ -68,7 +68,6 @@ function commonSuffix(a: Buffer, b: Buffer, floor: number): number {
  */
 export function changedRegion(prev: Buffer, next: Buffer): { start: number; end: number } | undefined {
   if (prev.length === next.length && prev.equals(next)) return undefined;
-  if (MULTI_LINE_MARKERS.some((m) => next.includes(m))) return { start: 0, end: next.length };
   const prefix = commonPrefix(prev, next);
   const suffix = commonSuffix(prev, next, prefix);
   let start = Math.max(0, prefix - CONTEXT_BYTES);
@@ -127,6 +126,8 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
     /** The last scanned content of each path, the base the next version is compared with (bounded in bytes). */
     const lastContent = new Map<string, Buffer>();
     let cachedBytes = 0;
+    /** Paths whose content held a multi-line secret format: later versions are scanned whole. */
+    const multiLine = new Set<string>();
     const logArgs = ['-C', root, 'log', '--all', '--reverse', '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-merges=first-parent', '--format=%x01%H%x02%cI%x02%an'];
     if (opts.maxCommits) logArgs.push(`--max-count=${opts.maxCommits}`);
     // GIT_FLUSH=0: git log buffers its output instead of flushing after every commit into the pipe
@@ -225,15 +226,26 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
       result.blobs++;
       result.bytes += size;
       const prev = lastContent.get(origin.path);
-      const region = prev ? changedRegion(prev, content) : { start: 0, end: content.length };
+      let region = prev ? changedRegion(prev, content) : { start: 0, end: content.length };
       if (prev) cachedBytes -= prev.length;
       if (cachedBytes + content.length <= MAX_CACHED_BYTES) {
         lastContent.set(origin.path, content);
         cachedBytes += content.length;
       } else lastContent.delete(origin.path);
       if (!region) return; // identical bytes (a revert): nothing new
+      // Files that hold a multi-line secret format (known from the last version, or seen in the change)
+      // are scanned whole: a key block may straddle the changed region.
+      if (multiLine.has(origin.path)) region = { start: 0, end: content.length };
+      let text = content.toString('latin1', region.start, region.end);
+      if (MULTI_LINE_MARKERS.test(text)) {
+        multiLine.add(origin.path);
+        if (region.start > 0 || region.end < content.length) {
+          region = { start: 0, end: content.length };
+          text = content.toString('latin1');
+        }
+      }
       result.scannedBytes += region.end - region.start;
-      const scanned = engine.scan(content.toString('latin1', region.start, region.end), origin.path);
+      const scanned = engine.scan(text, origin.path);
       result.ignoredInline += scanned.ignoredInline;
       if (scanned.hits.length === 0) return;
       const lineOffset = region.start > 0 ? countNewlines(content, region.start) : 0;
