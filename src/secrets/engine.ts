@@ -186,15 +186,14 @@ export class SecretEngine {
     // Placeholders are judged on the part after a fixed vendor prefix (`sk_live_`, `ghp_`).
     const body = value.replace(/^[A-Za-z]{2,12}[_-](?:(?:live|test|v1|api\d\d|proj|pat)[_-])?/, '');
     const name = assignedName(text, start);
-    // (No closure per candidate: the context is built at most once, when a validator needs it.)
-    let ctx: MatchContext | undefined;
     // Name-based rules reject most candidates on the name or the shape of the value: ask them first.
-    let verdict = rule.generic && rule.validate ? rule.validate(value, (ctx = matchContext(m, path, lines, start, name))) : undefined;
+    // (At most one validator call per candidate, so the context is built at most once, without a closure.)
+    let verdict = rule.generic && rule.validate ? rule.validate(value, matchContext(m, path, lines, start, name)) : undefined;
     if (verdict && !verdict.valid) return undefined;
     if (!rule.keyBlock && looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
     if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return undefined;
     if (!verdict && rule.validate) {
-      verdict = rule.validate(value, (ctx ??= matchContext(m, path, lines, start, name)));
+      verdict = rule.validate(value, matchContext(m, path, lines, start, name));
       if (!verdict.valid) return undefined;
     }
     let severity = rule.severity;
