@@ -4,7 +4,7 @@ import { sessionsGatherer } from '../../identity/session.js';
 import type { Evidence } from '../../model/finding.js';
 import type { HttpExchange } from '../../net/http.js';
 import type { Route } from '../../surface/routes.js';
-import { authProbeGatherer, type AttemptKind, type AuthAttempt, type RouteAuthResult } from './probe.js';
+import { authProbeGatherer, type AttemptKind, type AuthAttempt, type RouteAuthResult } from '../../probes/authentication/probe.js';
 
 /** A route's place in findings: the template, so the same problem keeps the same id across runs. */
 export function routeLocation(ctx: CheckContext, route: Pick<Route, 'method' | 'path'>): { url: string; method: string } {

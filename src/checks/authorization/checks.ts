@@ -1,7 +1,7 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
 import { notTestedDraft, pairEvidence, routeLocation, withPass } from '../authentication/checks.js';
-import { accessProbeGatherer, type AccessProbe, type BolaCase } from './probe.js';
+import { accessProbeGatherer, type AccessProbe, type BolaCase } from '../../probes/authorization/probe.js';
 
 function skipFor(ctx: CheckContext, reason: string): FindingDraft[] {
   return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason }];

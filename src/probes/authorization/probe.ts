@@ -7,7 +7,7 @@ import type { AccessMatrixRow } from '../../model/report.js';
 import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
-import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../authentication/content.js';
+import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
 import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, ownPathValues, resolvePath, tenantValueFor, type Actor, type Inventory, type OwnedObject } from './inventory.js';
 

@@ -9,7 +9,7 @@ import type { RedactedValue } from '../../model/finding.js';
 import type { AccessMatrixRow } from '../../model/report.js';
 import type { Route } from '../../surface/routes.js';
 import { inventoryGatherer, resolvePath, type Inventory } from '../authorization/inventory.js';
-import { carriesData, isSuccess, statusText, type DataVerdict } from './content.js';
+import { carriesData, isSuccess, statusText, type DataVerdict } from '../../checks/authentication/content.js';
 
 /**
  * For every route that should need credentials: what an authorised identity gets (the baseline),

@@ -6,7 +6,7 @@ import type { HttpExchange } from '../../net/http.js';
 import { idStem, isObjectIdName, isTenantName, singular } from '../../surface/object-ids.js';
 import { apiSurfaceGatherer, routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema } from '../../surface/sample-body.js';
-import { identifyingValues, isErrorBody, isSuccess } from '../authentication/content.js';
+import { identifyingValues, isErrorBody, isSuccess } from '../../checks/authentication/content.js';
 
 /**
  * Who each identity is (user id, email, tenant ids) and which objects it owns: listed from the API
