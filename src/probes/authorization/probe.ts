@@ -9,7 +9,8 @@ import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
 import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
-import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, ownPathValues, resolvePath, tenantValueFor, type Actor, type Inventory, type OwnedObject } from './inventory.js';
+import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
+import { credentialWrite, isCredentialRoute } from './credential-write.js';
 
 /**
  * Tenant isolation and roles, tested the way an attacker would: identity A (tenant X) reads, changes,
@@ -20,7 +21,7 @@ import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, 
  * at the end where the API offers a DELETE.
  */
 
-export type BolaOperation = 'read' | 'export' | 'download' | 'update' | 'delete' | 'write' | 'tenant-query';
+export type BolaOperation = 'read' | 'export' | 'download' | 'update' | 'delete' | 'write' | 'credentials' | 'tenant-query';
 
 export interface BolaCase {
   route: Route;
@@ -37,6 +38,10 @@ export interface BolaCase {
   matched: string[];
   /** The tenant parameter swapped, for tenant-query cases. */
   param?: string;
+  /** A write to an object the run did not create (--allow-writes): how it was put back. */
+  restore?: { exchanges: HttpExchange[]; outcome: string; ok: boolean };
+  /** How each path value was found (learnt ids, config). */
+  sources?: Record<string, string>;
 }
 
 export interface BflaCase {
@@ -79,7 +84,9 @@ export interface AccessProbe {
   notes: string[];
 }
 
-const AUTH_FLOW = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|password|passwd|reset|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
+const AUTH_FLOW = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|reset|forgot|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
+/** Role checks skip account flows; object routes that change a password stay in BOLA (see credential-write.ts). */
+const BFLA_SKIP = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|password|passwd|reset|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
 const FREE_TEXT = /^(?:notes?|description|comment|body|text|content|message|memo|title|subject|name|label|summary|details?)$/i;
 
 function operationOf(route: Route): BolaOperation {
@@ -160,7 +167,8 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
       if (attacker) {
         const victims = actors.filter((v) => v.tenant !== attacker.tenant);
         const attackerSeen = inv.seen.get(attacker.name)!;
-        const objectRoutes = routes.filter((r) => hasObjectParam(r) && r.auth !== false && !AUTH_FLOW.test(r.path) && r.method !== 'HEAD' && r.method !== 'OPTIONS');
+        // `security: []` in the target's own spec is not trusted: public-looking routes are tried too.
+        const objectRoutes = routes.filter((r) => hasObjectParam(r) && !AUTH_FLOW.test(r.path) && r.method !== 'HEAD' && r.method !== 'OPTIONS');
         const reads = objectRoutes.filter((r) => r.method === 'GET');
         const writes = objectRoutes.filter((r) => r.method !== 'GET').sort((a, b) => (a.method === 'DELETE' ? 1 : 0) - (b.method === 'DELETE' ? 1 : 0));
         for (const route of reads) {
@@ -169,10 +177,14 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             out.notTested.push({ route, check: 'bola', reason: `${attacker.name} (${attacker.role}) may not call it at all (roles: ${route.roles!.join(', ')}): see the role checks` });
             continue;
           }
-          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route));
-          const vPath = victim && resolvePath(inv, victim.name, route);
+          // Prefer a victim whose ids come from objects it listed or created over learnt values.
+          const candidates = victims.filter((v) => allowedFor(route, v)).map((v) => ({ v, p: resolvePath(inv, v.name, route) })).filter((c) => c.p);
+          const best = candidates.find((c) => c.p!.objects.length > 0) ?? candidates[0];
+          const victim = best?.v;
+          const vPath = best?.p;
           if (!victim || !vPath) {
-            out.notTested.push({ route, check: 'bola', reason: `no object of another tenant (${victims.map((v) => v.name).join(', ')}) to point it at` });
+            const v0 = victims.find((v) => allowedFor(route, v));
+            out.notTested.push({ route, check: 'bola', reason: v0 ? whyUnresolved(inv, v0.name, route) : `no identity of another tenant may call it (roles: ${route.roles?.join(', ') ?? 'any'})` });
             continue;
           }
           const owner = await send(victim, 'GET', vPath.path);
@@ -187,7 +199,9 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const attack = await send(attacker, 'GET', vPath.path);
           const victimValues = new Set<string>([...vPath.objects.flatMap((o) => [...o.values]), ...identifyingValues(owner.response!.json())]);
           const ownValues = own?.response ? identifyingValues(own.response.json()) : new Set<string>();
-          const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false));
+          // A value that is in the URL proves nothing when it comes back.
+          const inUrl = (v: string): boolean => vPath.values.some((pv) => pv === v || pv.includes(v) || v.includes(pv));
+          const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false) && !inUrl(v));
           const matched = isSuccess(attack) && !isLoginPage(attack) && !isErrorBody(attack.response!.json()) ? valuesIn(attack.response, exclusive) : [];
           // Byte equality alone proves a leak only against a contrast: the attacker's own object reads differently.
           const sameBytes =
@@ -204,7 +218,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             : sameBytes
               ? `${attacker.name} received exactly the ${attack.response!.body.length} bytes ${victim.name} gets for its own object`
               : carriesData(attack, owner).why;
-          out.bola.push({ route, operation: operationOf(route), attacker: attacker.name, victim: victim.name, owner, attack, leaked, proof, matched });
+          out.bola.push({ route, operation: operationOf(route), attacker: attacker.name, victim: victim.name, owner, attack, leaked, proof, matched, sources: vPath.sources });
           matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', leaked ? ` with ${victim.name}'s data` : ''));
         }
 
@@ -245,19 +259,51 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           }
         }
 
-        // Writes on the victim's objects — only objects this run created, unless --allow-writes.
+        // Writes on the victim's objects: objects this run created; with --allow-writes also the
+        // victim's existing objects (changed, proven by the victim's read-back, then restored).
+        // DELETE only ever goes to created objects: a deleted record cannot be put back.
+        const allowWrites = ctx.options.allowWrites;
         for (const route of writes) {
-          if (lowBudget()) break;
+          if (lowBudget()) {
+            out.notTested.push({ route, check: 'bola', reason: 'the request budget ran low before this write' });
+            continue;
+          }
           if (!allowedFor(route, attacker)) continue;
-          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route, { createdOnly: !ctx.options.allowWrites }));
-          const vPath = victim && resolvePath(inv, victim.name, route, { createdOnly: !ctx.options.allowWrites });
+          const op = operationOf(route);
+          const credential = isCredentialRoute(route);
+          const createdOnly = op === 'delete' || !allowWrites;
+          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route, { createdOnly }));
+          const vPath = victim && resolvePath(inv, victim.name, route, { createdOnly });
           if (!victim || !vPath) {
-            out.notTested.push({ route, check: 'bola', reason: 'no object of another tenant created by this run to point the write at (writes never touch existing data without --allow-writes)' });
+            const v0 = victims.find((v) => allowedFor(route, v)) ?? victims[0];
+            const existing = v0 ? resolvePath(inv, v0.name, route) : undefined;
+            const reason = credential
+              ? allowWrites
+                ? `changes a user's credentials, but no ${v0?.name ?? 'victim'} value to point it at: ${v0 ? whyUnresolved(inv, v0.name, route) : 'no other tenant'}`
+                : `changes ${v0?.name ?? 'another user'}'s credentials: not sent without --allow-writes (it would be proven by logging in as ${v0?.name ?? 'the victim'} with the new password, then restored)`
+              : existing && op === 'delete'
+                ? `a DELETE of ${v0!.name}'s existing object (${existing.path}) cannot be undone, so it is only sent to objects this run created, and none could be created there`
+                : existing && !allowWrites
+                  ? `write to ${v0!.name}'s existing object ${existing.path} not sent: rerun with --allow-writes (the change is read back as ${v0!.name} and restored)`
+                  : v0
+                    ? whyUnresolved(inv, v0.name, route, { createdOnly })
+                    : 'no other tenant';
+            out.notTested.push({ route, check: 'bola', reason });
+            matrix.push({ method: route.method, path: route.path, identity: attacker.name, expected: `403/404 (another tenant's object)`, observed: 'not sent', verdict: 'not-tested' });
+            continue;
+          }
+          if (credential) {
+            const c = await credentialWrite(ctx, inv, route, attacker, victim, vPath.path, send);
+            if (c.notTested) out.notTested.push({ route, check: 'bola', reason: c.notTested });
+            if (c.case) {
+              out.bola.push({ ...c.case, sources: vPath.sources });
+              matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s password)`, c.case.attack, c.case.leaked ? 'leak' : 'ok', c.case.leaked ? ` — ${victim.name}'s password changed` : ''));
+            }
             continue;
           }
           const read = readRouteFor(routes, route, vPath.path);
           const before = read ? await send(victim, 'GET', read.path) : undefined;
-          const op = operationOf(route);
+          const existingObject = vPath.objects.every((o) => o.created) === false || vPath.objects.length === 0;
           if (op === 'delete') {
             const attack = await send(attacker, 'DELETE', vPath.path);
             const after = read ? await send(victim, 'GET', read.path) : undefined;
@@ -265,10 +311,14 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             const leaked = isSuccess(attack) && (gone || !read);
             if (gone) for (const o of vPath.objects) o.deleted = true;
             out.bola.push({
-              route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: [],
+              route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: [], sources: vPath.sources,
               proof: gone ? `${victim.name}'s object was there before (${statusText(before)}) and is gone after ${attacker.name}'s DELETE (${statusText(after)})` : leaked ? `${attacker.name}'s DELETE was accepted (${statusText(attack)})` : `${victim.name}'s object survived (${statusText(attack)})`,
             });
             matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', gone ? ` — ${victim.name}'s object deleted` : ''));
+            continue;
+          }
+          if (existingObject && (!read || !isSuccess(before))) {
+            out.notTested.push({ route, check: 'bola', reason: `no way to read ${victim.name}'s object back before and after (${read ? `GET ${read.route.path} → ${statusText(before)}` : 'no GET route for it'}), so a write to existing data is not risked` });
             continue;
           }
           const marker = `${inv.marker}t${(tamper++).toString(36)}`;
@@ -282,16 +332,20 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const changed = !!after?.response && isSuccess(after) && after.response.text().includes(marker);
           const echoed = !read && isSuccess(attack) && (attack.response?.text().includes(marker) ?? false);
           const leaked = isSuccess(attack) && (changed || echoed);
+          let restore: BolaCase['restore'];
+          if (existingObject && changed && before) restore = await restoreObject(route, victim, vPath.path, before, read!.path, body, marker, send);
           out.bola.push({
-            route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: leaked ? [marker] : [],
+            route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: leaked ? [marker] : [], sources: vPath.sources,
+            ...(restore ? { restore } : {}),
             proof: changed ? `${victim.name} now sees ${attacker.name}'s marker "${marker}" in its own object` : echoed ? `the write was accepted and echoed ${attacker.name}'s marker (no read route to confirm)` : `${victim.name}'s object did not change (${statusText(attack)})`,
           });
+          if (restore && !restore.ok) out.cleanup.push(restore.outcome);
           matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', changed ? ` — ${victim.name}'s object changed` : ''));
         }
       }
 
       // ---------------------------------------------------------------- BFLA
-      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && r.auth !== false && !AUTH_FLOW.test(r.path)).slice(0, 20);
+      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && r.auth !== false && !BFLA_SKIP.test(r.path)).slice(0, 20);
       const lows = actors.filter((a) => privilegedRoutes.some((r) => !r.roles!.includes(a.role)));
       if (privilegedRoutes.length === 0) out.skipped.bfla = 'no route is known to be restricted to a role (declare roles in api.routes or x-roles in OpenAPI; /admin paths are recognised)';
       else if (lows.length === 0) out.skipped.bfla = `every identity has the roles the restricted routes need (${[...new Set(privilegedRoutes.flatMap((r) => r.roles!))].join(', ')}): add a member identity`;
@@ -565,3 +619,31 @@ async function cleanup(inv: Inventory, send: Send, out: AccessProbe): Promise<vo
 }
 
 export type { OwnedObject };
+
+/** The fields of an object as its owner read it (`{ data: {...} }` unwrapped). */
+function objectBody(ex: HttpExchange | undefined): Record<string, unknown> | undefined {
+  const b = ex?.response?.json();
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return undefined;
+  const o = b as Record<string, unknown>;
+  const inner = o['data'];
+  return inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : o;
+}
+
+/**
+ * Puts the victim's object back after a proven cross-tenant write: the fields the attack sent, with
+ * the values the victim read before, sent as the victim; then read back to confirm.
+ */
+async function restoreObject(route: Route, victim: Actor, path: string, before: HttpExchange, readPath: string, sent: Record<string, unknown>, marker: string, send: Send): Promise<NonNullable<BolaCase['restore']>> {
+  const old = objectBody(before) ?? {};
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(sent)) if (k in old) body[k] = old[k];
+  if (route.method === 'PUT') for (const [k, v] of Object.entries(old)) if (!(k in body) && (typeof v !== 'object' || v === null)) body[k] = v;
+  const put = await send(victim, route.method, path, body);
+  const check = await send(victim, 'GET', readPath);
+  const ok = isSuccess(check) && !(check.response?.text().includes(marker) ?? true);
+  return {
+    exchanges: [put, check],
+    ok,
+    outcome: ok ? `restored ${victim.name}'s object (${Object.keys(body).join(', ')}) as ${victim.name}: ${statusText(put)}, read back without the marker` : `could not restore ${victim.name}'s object at ${path} (${statusText(put)}, read back ${statusText(check)}): it still carries "${marker}" — fix it by hand`,
+  };
+}
