@@ -321,7 +321,7 @@ export const specMarksPrivatePublic = defineCheck({
   },
   requires: { probe: authProbeGatherer },
   run({ probe }, ctx) {
-    const claimed = probe.results.filter((r) => r.route.auth === false && r.route.source === 'openapi');
+    const claimed = probe.results.filter((r) => r.route.auth === false && r.route.source === 'openapi' && r.route.method === 'GET');
     if (claimed.length === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'the API description marks no route public (or there is none)' }];
     const wrong: Array<{ r: RouteAuthResult; why: string }> = [];
     for (const r of claimed) {

@@ -127,7 +127,12 @@ export const massAssignment = defineCheck({
         ? pairEvidence(ctx, { label: `as ${c.identity}: the write`, exchange: c.request }, { label: `as ${c.readback.request.identity ?? c.identity}: read back`, exchange: c.readback }, notes)
         : { ...ctx.evidence.exchange(c.request), notes };
       evidence.reproduce = ctx.evidence.exchange(c.request).reproduce ?? evidence.reproduce ?? '';
-      const what = c.target === 'profile' ? `${c.identity} changes its own ${fields.join(', ')}` : `${c.route.method} ${c.route.path} takes ${fields.join(', ')} from the request`;
+      const what =
+        c.target === 'profile'
+          ? `${c.identity} changes its own ${fields.join(', ')}`
+          : c.target === 'signup'
+            ? `a new account sets its own ${fields.join(', ')} at signup (${c.route.method} ${c.route.path})`
+            : `${c.route.method} ${c.route.path} takes ${fields.join(', ')} from the request`;
       out.push({ status: 'fail', title: `Mass assignment: ${what}`, location: routeLocation(ctx, c.route), evidence, discriminator: c.target });
     }
     return [...withPass(ctx, out, probe.mass.length), ...notTestedDraft(ctx, 'mass assignment', probe.notTested.filter((n) => n.check === 'mass-assignment'))];

@@ -64,7 +64,7 @@ export interface AuthProbe {
   identities: number;
 }
 
-const AUTH_FLOW_PATH = /log-?in|sign-?in|sign-?up|register|password-?reset|forgot|reset-?password|invites?\/accept|oauth|callback|webhooks?|health|status$|metrics|\.well-known|openapi|swagger|docs?$/i;
+const AUTH_FLOW_PATH = /\/auth\/(?:challenge|session|token|login|callback|nonce)|log-?in|sign-?in|sign-?up|register|password-?reset|forgot|reset-?password|invites?\/accept|oauth|callback|webhooks?|health|status$|metrics|\.well-known|openapi|swagger|docs?$/i;
 
 /** Where an identity's JWT travels, and how to send a substitute in its place. */
 export function jwtOf(s: Session): { token: string; carrier: string; headersWith: (t: string) => Record<string, string> } | undefined {

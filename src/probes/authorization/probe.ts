@@ -1,7 +1,8 @@
 import { defineGatherer, NotApplicable } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
 import { requestAs } from '../../identity/request-as.js';
-import { PROFILE_PATH } from '../../identity/session.js';
+import { login, loginCredentials, loginWithCredentials, PROFILE_PATH } from '../../identity/session.js';
+import { flowBody } from '../session/lifecycle.js';
 import type { HttpExchange } from '../../net/http.js';
 import type { AccessMatrixRow } from '../../model/report.js';
 import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
@@ -57,7 +58,7 @@ export interface BflaCase {
 export interface MassAssignmentCase {
   route: Route;
   identity: string;
-  target: 'profile' | 'create' | 'update';
+  target: 'profile' | 'create' | 'update' | 'signup';
   injected: Record<string, unknown>;
   /** Fields that took the injected value: name → [before, after]. */
   stuck: Record<string, [unknown, unknown]>;
@@ -567,7 +568,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
     out.mass.push({ route: c.route, identity: member.name, target: 'create', injected, stuck, request, ...(readback ? { readback } : {}) });
     matrix.push({ method: 'POST', path: c.route.path, identity: member.name, expected: 'server-managed fields ignored', observed: Object.keys(stuck).length ? `${Object.keys(stuck).join(', ')} taken from the request` : statusText(request), verdict: Object.keys(stuck).length ? 'leak' : 'ok' });
   }
-  if (tested === 0) out.skipped['mass-assignment'] = 'no profile update route and no create route with server-managed fields was found';
+  tested += await signupMassAssignment(ctx, inv, member, send, out, matrix);
+  if (tested === 0) out.skipped['mass-assignment'] = 'no profile update route, no create route with server-managed fields and no signup route (endpoints.signup) was found';
 }
 
 /** The DELETE for objects of a collection: `${collection}/{id}`, else a flat route for the same kind (`/documents/{documentUuid}`). */
@@ -646,4 +648,98 @@ async function restoreObject(route: Route, victim: Actor, path: string, before: 
     ok,
     outcome: ok ? `restored ${victim.name}'s object (${Object.keys(body).join(', ')}) as ${victim.name}: ${statusText(put)}, read back without the marker` : `could not restore ${victim.name}'s object at ${path} (${statusText(put)}, read back ${statusText(check)}): it still carries "${marker}" — fix it by hand`,
   };
+}
+
+/** Privileged fields a signup must ignore, with the values an attacker would send. */
+export const SIGNUP_PRIVILEGED: Readonly<Record<string, unknown>> = {
+  role: 'admin',
+  roles: ['admin'],
+  admin: true,
+  is_admin: true,
+  isAdmin: true,
+  permissions: ['*'],
+  verified: true,
+  email_verified: true,
+  emailVerified: true,
+  is_staff: true,
+  plan: 'enterprise',
+};
+
+/**
+ * Signup with privileged fields, on a throw-away account: the account is then logged in (the login
+ * flow of a configured identity, with the new credentials) and proven by read-back (its profile
+ * shows the field) or by later powers (an admin-only read that the member identity is refused).
+ */
+async function signupMassAssignment(ctx: GatherContext, inv: Inventory, member: Actor, send: Send, out: AccessProbe, matrix: AccessMatrixRow[]): Promise<number> {
+  const signupPath = ctx.config.endpoints.signup ?? inv.routes.find((r) => r.method === 'POST' && /sign-?up|register/i.test(r.path) && !r.path.includes('{'))?.path;
+  if (!signupPath) return 0;
+  const route = inv.routes.find((r) => r.method === 'POST' && r.path === signupPath) ?? { method: 'POST' as const, path: signupPath, source: 'config' as const, params: [] };
+  const template = Object.entries(ctx.config.identities).find(([n, c]) => inv.actors.has(n) && loginCredentials(c).identifier && loginCredentials(c).password && c.login.kind !== 'bearer');
+  if (!template) {
+    out.notTested.push({ route, check: 'mass-assignment', reason: 'signup is tested with a throw-away account logged in through a configured identity\'s login flow; no identity logs in with an identifier and a password' });
+    return 0;
+  }
+  const identifier = loginCredentials(template[1]).identifier!;
+  const email = identifier.includes('@') ? `${inv.marker}-ma@${identifier.split('@')[1]}` : `${inv.marker}ma`;
+  const password = `Lr-${inv.marker}-Ma1!`;
+  ctx.http.registerSecret(password);
+  const plain = flowBody(route, { email, password, name: `Launchready ${inv.marker}` }, inv.marker);
+  const injected = { ...SIGNUP_PRIVILEGED };
+  const request = await ctx.http.request({ method: 'POST', url: new URL(signupPath, inv.base), json: { ...plain, ...injected }, area: 'authorization' });
+  const c: MassAssignmentCase = { route, identity: 'a throw-away signup', target: 'signup', injected, stuck: {}, request };
+  if (!isSuccess(request)) {
+    c.restored = `the signup with privileged fields was refused (${statusText(request)})`;
+    out.mass.push(c);
+    matrix.push({ method: 'POST', path: signupPath, identity: 'anonymous (signup)', expected: 'privileged fields ignored', observed: statusText(request), verdict: 'ok' });
+    return 1;
+  }
+  const cfg = loginWithCredentials(template[1], { identifier: identifier.includes('@') ? email : email, password });
+  let session;
+  try {
+    session = cfg ? await login(ctx.http, inv.base, 'throwaway (signup)', cfg) : undefined;
+  } catch (err) {
+    if (err instanceof Error && /BudgetExhausted|RunAborted|LoopbackViolation|ScopeViolation/.test(err.name)) throw err;
+  }
+  const before: Record<string, unknown> = Object.fromEntries(Object.keys(injected).map((k) => [k, undefined]));
+  if (!session) {
+    // Read-back from the signup response itself.
+    const created = profileObject(request.response!.json());
+    c.stuck = created ? diffStuck(before, created, injected) : {};
+    out.mass.push(c);
+    out.cleanup.push(`left the throw-away account ${email} (created by the signup test)`);
+    return 1;
+  }
+  const actor: Actor = { name: 'throwaway (signup)', session, tenant: 'throwaway', role: 'unknown', profile: { tenantValues: new Map() } };
+  const profilePath = member.profile.path;
+  if (profilePath) {
+    const readback = await send(actor, 'GET', profilePath);
+    c.readback = readback;
+    const after = isSuccess(readback) ? profileObject(readback.response!.json()) : undefined;
+    // The member's account is the normal result of a signup: privileged fields that differ from it stuck.
+    const normal = profileObject(member.profile.body) ?? {};
+    const stuck = diffStuck({ ...before, ...Object.fromEntries(Object.keys(normal).filter((k) => PRIV_FIELD.test(k)).map((k) => [k, normal[k]])) }, after, injected);
+    c.stuck = Object.fromEntries(Object.entries(stuck).filter(([k, [b, a]]) => PRIV_FIELD.test(k) && !(b === undefined && (a === false || a === null || a === 0))));
+  }
+  if (Object.keys(c.stuck).length === 0) {
+    // Later powers: an admin-only read the member is refused.
+    const adminReads = inv.routes.filter((r) => r.method === 'GET' && r.roles?.includes('admin') && !r.path.includes('{')).slice(0, 3);
+    for (const r of adminReads) {
+      const mine = await send(member, 'GET', r.path);
+      if (isSuccess(mine)) continue;
+      const theirs = await send(actor, 'GET', r.path);
+      if (isSuccess(theirs) && carriesData(theirs).data) {
+        c.stuck = { [`admin access (${r.path})`]: [`${member.name}: ${statusText(mine)}`, `throw-away: ${statusText(theirs)}`] };
+        c.readback = theirs;
+        break;
+      }
+    }
+  }
+  const del = inv.routes.find((r) => r.method === 'DELETE' && !r.path.includes('{') && PROFILE_PATH.test(r.path));
+  if (del) {
+    const gone = await send(actor, 'DELETE', del.path);
+    out.cleanup.push(isSuccess(gone) ? `deleted the throw-away account ${email}` : `could not delete the throw-away account ${email} (${statusText(gone)})`);
+  } else out.cleanup.push(`left the throw-away account ${email} (the API has no route to delete one's own account)`);
+  out.mass.push(c);
+  matrix.push({ method: 'POST', path: signupPath, identity: 'throw-away signup', expected: 'privileged fields ignored', observed: Object.keys(c.stuck).length ? `${Object.keys(c.stuck).join(', ')} taken from the signup` : statusText(request), verdict: Object.keys(c.stuck).length ? 'leak' : 'ok' });
+  return 1;
 }
