@@ -152,11 +152,11 @@ export function idOf(obj: Record<string, unknown>, collection: string, keyFields
 }
 
 /** The created object in a create response: the body itself or the first nested object with an id. */
-export function createdObject(body: unknown, collection: string): Record<string, unknown> | undefined {
+export function createdObject(body: unknown, collection: string, keyFields: readonly string[] = []): Record<string, unknown> | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const obj = body as Record<string, unknown>;
-  if (idOf(obj, collection)) return obj;
-  for (const v of Object.values(obj)) if (v && typeof v === 'object' && !Array.isArray(v) && idOf(v as Record<string, unknown>, collection)) return v as Record<string, unknown>;
+  if (idOf(obj, collection, keyFields)) return obj;
+  for (const v of Object.values(obj)) if (v && typeof v === 'object' && !Array.isArray(v) && idOf(v as Record<string, unknown>, collection, keyFields)) return v as Record<string, unknown>;
   return undefined;
 }
 
@@ -253,8 +253,9 @@ export const inventoryGatherer = defineGatherer<Inventory>({
           continue;
         }
         const cbody = cex.response!.json();
-        const obj = createdObject(cbody, list.path);
-        let id = obj ? idOf(obj, list.path) : undefined;
+        const keys = keyFieldsFor(routes, list.path);
+        const obj = createdObject(cbody, list.path, keys);
+        let id = obj ? idOf(obj, list.path, keys) : undefined;
         const loc = cex.response!.headers['location'];
         learnLocation(inv.learning, actor.name, routes, loc, base, `the Location of POST ${create.path}`);
         if (cbody !== undefined) learnBody(inv.learning, actor.name, cbody, 'create', `POST ${create.path}`);

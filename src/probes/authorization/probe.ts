@@ -8,9 +8,10 @@ import type { AccessMatrixRow } from '../../model/report.js';
 import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
+import { isReducedPublicView } from '../../checks/authorization/judge.js';
 import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
-import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
+import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, keyFieldsFor, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
 import { credentialWrite, isCredentialRoute } from './credential-write.js';
 
 /**
@@ -213,8 +214,11 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             attack.response!.body.equals(owner.response!.body) &&
             !(own?.response && own.response.body.equals(owner.response!.body)) &&
             !vPath.objects.some((o) => inv.objects.some((x) => x.owner === attacker.name && x.id === o.id && x.collection === o.collection));
-          const leaked = matched.length > 0 || sameBytes;
-          const proof = matched.length
+          const reduced = matched.length > 0 && !sameBytes ? isReducedPublicView(owner.response!.json(), attack.response?.json(), matched) : undefined;
+          const leaked = (matched.length > 0 && !reduced?.reduced) || sameBytes;
+          const proof = reduced?.reduced
+            ? `${attacker.name} gets ${reduced.why}`
+            : matched.length
             ? `${attacker.name}'s response contains ${victim.name}'s values: ${matched.map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m)).join(', ')}`
             : sameBytes
               ? `${attacker.name} received exactly the ${attack.response!.body.length} bytes ${victim.name} gets for its own object`
@@ -517,7 +521,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   for (const c of creates) {
     if (ctx.http.remaining < 30) break;
     const list = c.route.path;
-    const sample = createdObject(c.exchange.response!.json(), list);
+    const keys = keyFieldsFor(routes, list);
+    const sample = createdObject(c.exchange.response!.json(), list, keys);
     if (!sample) continue;
     const writable = new Set(schemaFields(c.route.requestSchema));
     const injected: Record<string, unknown> = {};
@@ -536,8 +541,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
     if (!path) continue;
     const request = await send(member, 'POST', path, payload);
     tested++;
-    const created = isSuccess(request) ? createdObject(request.response!.json(), list) : undefined;
-    const id = created ? idOf(created, list) : undefined;
+    const created = isSuccess(request) ? createdObject(request.response!.json(), list, keys) : undefined;
+    const id = created ? idOf(created, list, keys) : undefined;
     let readback: HttpExchange | undefined;
     let readObj: Record<string, unknown> | undefined = created;
     let owner = member;
@@ -559,7 +564,7 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
               }
             }
           }
-          readObj = isSuccess(readback) ? (createdObject(readback.response!.json(), list) ?? readObj) : readObj;
+          readObj = isSuccess(readback) ? (createdObject(readback.response!.json(), list, keys) ?? readObj) : readObj;
         }
       }
       inv.objects.push({ owner: owner.name, collection: list, id: id.id, idField: id.idField, values: new Set([marker]), created: true, body: readObj, exchange: request });
