@@ -335,10 +335,12 @@ export const PROFILE_PATH = /\/(?:me|self|profile|account|whoami|user|current[-_
  */
 export function verifyCandidates(routes: readonly Route[], role: string): string[] {
   const usable = routes.filter(
-    (r) => r.method === 'GET' && r.auth !== false && !r.path.includes('{') && !/logout|signout|sign-out|delete|export|download|stream|events/i.test(r.path) && (!r.roles || r.roles.includes(role)),
+    (r) => r.method === 'GET' && !r.path.includes('{') && !/logout|signout|sign-out|delete|export|download|stream|events|health|status$|openapi|swagger/i.test(r.path) && (!r.roles || r.roles.includes(role)),
   );
+  // A spec's `security: []` is not trusted to mean public (profile routes are tried whatever it says),
+  // but routes it calls public come last: a truly public one would "verify" any session.
   const profile = usable.filter((r) => PROFILE_PATH.test(r.path));
-  const rest = usable.filter((r) => !PROFILE_PATH.test(r.path) && !/admin|internal|manage/i.test(r.path));
+  const rest = usable.filter((r) => !PROFILE_PATH.test(r.path) && !/admin|internal|manage/i.test(r.path)).sort((a, b) => Number(a.auth === false) - Number(b.auth === false));
   return [...profile, ...rest].map((r) => r.path);
 }
 

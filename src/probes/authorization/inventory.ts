@@ -168,7 +168,7 @@ export function ownPathValues(route: { path: string; params: Route['params'] }, 
 }
 
 export function isCollectionRead(r: Route): boolean {
-  return r.method === 'GET' && r.auth !== false && r.params.filter((p) => p.in === 'path').every((p) => p.tenant) && !PROFILE_PATH.test(r.path) && !/logout|export|download|\.csv|\.pdf|stats|report|health|metrics|status$/i.test(r.path);
+  return r.method === 'GET' && r.params.filter((p) => p.in === 'path').every((p) => p.tenant) && !PROFILE_PATH.test(r.path) && !/logout|export|download|\.csv|\.pdf|stats|report|health|metrics|status$/i.test(r.path);
 }
 
 /** A run-unique, alphanumeric marker: attributable, and never a word an app echoes by chance. */
@@ -185,7 +185,7 @@ export const inventoryGatherer = defineGatherer<Inventory>({
     if (sessions.size === 0) throw new NotApplicable('no identity could log in, so nothing can be tested as a user');
     const { routes } = await ctx.gather(apiSurfaceGatherer);
     const inv: Inventory = { base, routes, actors: new Map(), objects: [], seen: new Map(), lists: [], creates: [], notes: [], marker: runMarker(ctx.options.seed), learning: newLearning() };
-    const profileRoute = routes.find((r) => r.method === 'GET' && !r.path.includes('{') && PROFILE_PATH.test(r.path) && r.auth !== false);
+    const profileRoute = routes.find((r) => r.method === 'GET' && !r.path.includes('{') && PROFILE_PATH.test(r.path));
 
     for (const [name, session] of sessions) {
       const idCfg = ctx.config.identities[name];

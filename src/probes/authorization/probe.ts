@@ -350,7 +350,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
       }
 
       // ---------------------------------------------------------------- BFLA
-      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && r.auth !== false && !BFLA_SKIP.test(r.path)).slice(0, 20);
+      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && !BFLA_SKIP.test(r.path)).slice(0, 20);
       const lows = actors.filter((a) => privilegedRoutes.some((r) => !r.roles!.includes(a.role)));
       if (privilegedRoutes.length === 0) out.skipped.bfla = 'no route is known to be restricted to a role (declare roles in api.routes or x-roles in OpenAPI; /admin paths are recognised)';
       else if (lows.length === 0) out.skipped.bfla = `every identity has the roles the restricted routes need (${[...new Set(privilegedRoutes.flatMap((r) => r.roles!))].join(', ')}): add a member identity`;
@@ -475,7 +475,7 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   const routes = inv.routes;
   let tested = 0;
   // (a) The member's own profile: role, admin flags, tenant and verification fields. Restored after.
-  const profileRoute = routes.find((r) => (r.method === 'PATCH' || r.method === 'PUT') && !r.path.includes('{') && PROFILE_PATH.test(r.path) && r.auth !== false);
+  const profileRoute = routes.find((r) => (r.method === 'PATCH' || r.method === 'PUT') && !r.path.includes('{') && PROFILE_PATH.test(r.path));
   const before = profileObject(member.profile.body);
   if (profileRoute && !ctx.options.allowWrites) {
     // The member's account is not an object this run created: changing it, even to restore it, needs consent.
