@@ -185,3 +185,25 @@ export function personalData(body: unknown): { kinds: string[]; fields: string[]
   visit(body, 0);
   return { kinds: [...kinds], fields: [...fields], records };
 }
+
+/** Visible text runs of an HTML page (6–200 characters, not markup, scripts or styles): the values a page shows. */
+export function htmlTexts(html: string, out = new Set<string>()): Set<string> {
+  const body = html.slice(0, 300_000).replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ');
+  for (const m of body.matchAll(/>([^<>]+)</g)) {
+    const t = m[1]!.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+    if (t.length >= 6 && t.length <= 200 && !/^\d+$/.test(t) && !BORING.test(t)) out.add(t);
+    if (out.size >= 300) break;
+  }
+  return out;
+}
+
+/** Same-origin paths an HTML page links to or posts to (href, action, src attributes). */
+export function htmlLinks(html: string): string[] {
+  const out = new Set<string>();
+  for (const m of html.slice(0, 300_000).matchAll(/\b(?:href|action)\s*=\s*["']([^"'#?]+)(?:[?#][^"']*)?["']/gi)) {
+    const v = m[1]!;
+    if (v.startsWith('/') && !v.startsWith('//')) out.add(v);
+    if (out.size >= 200) break;
+  }
+  return [...out];
+}

@@ -3,7 +3,7 @@ import type { GatherContext } from '../../engine/context.js';
 import { algNone, crackHmacSecret, decodeJwt, signHmacJwt, stripSignature, tamperedPayload, type DecodedJwt } from '../../identity/jwt.js';
 import { appNameHints } from '../../identity/weak-jwt-secrets.js';
 import { requestAs } from '../../identity/request-as.js';
-import { credentialHeaders, type Session } from '../../identity/session.js';
+import { credentialHeaders, loginCredentials, type Session } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import { redactedValue } from '../../net/redact.js';
 import type { RedactedValue } from '../../model/finding.js';
@@ -143,7 +143,13 @@ export const authProbeGatherer = defineGatherer<AuthProbe>({
     // Values that name a configured identity: found in an anonymous answer, they prove a leak.
     const identityValues = new Set<string>();
     if (inv) {
-      for (const a of actors) for (const v of identifyingValues(a.profile.body ?? a.session.loginBody)) identityValues.add(v);
+      for (const a of actors) {
+        for (const v of identifyingValues(a.profile.body ?? a.session.loginBody)) identityValues.add(v);
+        if (a.profile.email) identityValues.add(a.profile.email);
+        // The login identifier (an email, not a secret) and what the identity's own pages show.
+        const login = ctx.config.identities[a.name] ? loginCredentials(ctx.config.identities[a.name]!).identifier : undefined;
+        if (login && login.length >= 6) identityValues.add(login);
+      }
       for (const o of inv.objects) for (const v of o.values) identityValues.add(v);
     }
     // `security: []` in the target's spec is not trusted: public-by-spec routes are asked too.

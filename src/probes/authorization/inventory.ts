@@ -6,7 +6,7 @@ import type { HttpExchange } from '../../net/http.js';
 import { fieldCandidates, idStem, isObjectIdName, isTenantName, normalKey, singular } from '../../surface/object-ids.js';
 import { apiSurfaceGatherer, routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema } from '../../surface/sample-body.js';
-import { identifyingValues, isErrorBody, isSuccess } from '../../checks/authentication/content.js';
+import { htmlLinks, htmlTexts, identifyingValues, isErrorBody, isHtml, isSuccess } from '../../checks/authentication/content.js';
 import { configHint, learnBody, learnConfig, learnExamples, learnLocation, learnSession, learntValue, newLearning, pinnedValue, type Learning } from './learn.js';
 
 /**
@@ -232,6 +232,12 @@ export const inventoryGatherer = defineGatherer<Inventory>({
         const ex = await requestAs(ctx.http, actor.session, base, { url: new URL(listPath, base), area: 'authorization' });
         inv.lists.push({ route: list, identity: actor.name, exchange: ex });
         if (!isSuccess(ex)) continue;
+        if (isHtml(ex.response!)) {
+          // A server-rendered list: the links on the page are this identity's objects.
+          for (const link of htmlLinks(ex.response!.text())) learnLocation(inv.learning, actor.name, routes, link, base, `a link on GET ${list.path}`);
+          for (const v of htmlTexts(ex.response!.text())) seen.add(v);
+          continue;
+        }
         const body = ex.response!.json();
         learnBody(inv.learning, actor.name, body, 'list', `GET ${list.path}`);
         for (const o of objectsIn(body, list.path, keyFieldsFor(routes, list.path)).slice(0, 8)) {

@@ -9,7 +9,7 @@ import { idStem, isOwnerName, isTenantName, singular } from '../../surface/objec
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
 import { isReducedPublicView } from '../../checks/authorization/judge.js';
-import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
+import { carriesData, htmlTexts, identifyingValues, isErrorBody, isHtml, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
 import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, keyFieldsFor, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
 import { credentialWrite, isCredentialRoute } from './credential-write.js';
@@ -199,8 +199,9 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const own = aPath ? await send(attacker, 'GET', aPath.path) : undefined;
           if (own) matrix.push(matrixRow(route, attacker.name, '2xx (own object)', own, isSuccess(own) ? 'ok' : 'not-tested'));
           const attack = await send(attacker, 'GET', vPath.path);
-          const victimValues = new Set<string>([...vPath.objects.flatMap((o) => [...o.values]), ...identifyingValues(owner.response!.json())]);
-          const ownValues = own?.response ? identifyingValues(own.response.json()) : new Set<string>();
+          const valuesOf = (ex: HttpExchange): Set<string> => (isHtml(ex.response!) ? htmlTexts(ex.response!.text()) : identifyingValues(ex.response!.json()));
+          const victimValues = new Set<string>([...vPath.objects.flatMap((o) => [...o.values]), ...valuesOf(owner)]);
+          const ownValues = own?.response ? valuesOf(own) : new Set<string>();
           // A value that is in the URL proves nothing when it comes back.
           const inUrl = (v: string): boolean => vPath.values.some((pv) => pv === v || pv.includes(v) || v.includes(pv));
           const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false) && !inUrl(v));
