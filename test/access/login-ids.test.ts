@@ -39,6 +39,9 @@ describe('ids only in the login response and the JWT, with --allow-writes', () =
     const notes = result.findings.filter((f) => f.check === 'authorization/bola' && f.status === 'fail').flatMap((f) => f.evidence.notes ?? []).join(' ');
     expect(notes).toMatch(/restored ben's object/);
     expect(notes).toMatch(/restored ben's original password/);
+    const root = [...api.users.values()].find((u) => u.email === api.creds.root.email)!;
+    expect(root.name).toBe('Shop Admin');
+    expect(result.findings.find((f) => f.check === 'authorization/bfla' && f.status === 'fail')?.evidence.notes?.join(' ')).toMatch(/restored root's object/);
   });
 
   it('never puts the new or old password in the report', () => {
@@ -65,6 +68,8 @@ describe('the same API without --allow-writes', () => {
     const skip = result.findings.find((f) => f.check === 'authorization/bola' && f.status === 'skip' && /not tested/.test(f.location.detail ?? ''));
     expect(skip?.reason).toMatch(/PUT \/api\/baskets\/\{basketId\}\/note: write to ben's existing object \/api\/baskets\/\d+\/note not sent: rerun with --allow-writes/);
     expect(skip?.reason).toMatch(/POST \/api\/users\/\{userId\}\/password: changes ben's credentials: not sent without --allow-writes/);
+    const bfla = result.findings.find((f) => f.check === 'authorization/bfla' && f.status === 'skip' && /not tested/.test(f.location.detail ?? ''));
+    expect(bfla?.reason).toMatch(/PATCH \/api\/admin\/customers\/\{customerId\}: a PATCH here would change existing data: rerun with --allow-writes/);
   });
 });
 

@@ -390,10 +390,41 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         // Writes: only harmless ones — re-stating the member's own role on itself, or creating new objects.
         const pathParams = route.params.filter((p) => p.in === 'path');
         const selfOnly = pathParams.every((p) => p.tenant || /^(?:user|member|account)?[-_]?id$/i.test(p.name)) && /\/(?:users?|members?|accounts?)\//i.test(route.path);
+        if (ctx.options.allowWrites && route.method !== 'DELETE' && pathParams.length > 0 && !selfOnly && !resolvePath(inv, low.name, route, { createdOnly: true })) {
+          // --allow-writes: the member writes to an existing object it may see but not change
+          // (the privileged identity's, else its own); proven by the privileged identity's read-back, restored.
+          const owner = (high && resolvePath(inv, high.name, route) ? high : undefined) ?? low;
+          const target = resolvePath(inv, owner.name, route);
+          const read = target ? readRouteFor(routes, route, target.path) : undefined;
+          const body = patchBodyFor(route, `${inv.marker}b${(tamper++).toString(36)}`);
+          if (!target || !read || !body) {
+            out.notTested.push({ route, check: 'bfla', reason: !target ? whyUnresolved(inv, owner.name, route) : !read ? 'no GET route to read the object back before and after, so a write to existing data is not risked' : 'no request body is known for it (no schema, no recorded example)' });
+            continue;
+          }
+          const marker = Object.values(body).find((v): v is string => typeof v === 'string' && v.startsWith(inv.marker)) ?? inv.marker;
+          const reader = owner;
+          const before = await send(reader, 'GET', read.path);
+          if (!isSuccess(before)) {
+            out.notTested.push({ route, check: 'bfla', reason: `${reader.name} could not read the object first (GET ${read.route.path} → ${statusText(before)})` });
+            continue;
+          }
+          const attack = await send(low, route.method, target.path, body);
+          const after = await send(reader, 'GET', read.path);
+          const changed = isSuccess(attack) && isSuccess(after) && (after.response?.text().includes(marker) ?? false);
+          let restoreNote = '';
+          if (changed) {
+            const r = await restoreObject(route, reader, target.path, before, read.path, body, marker, send);
+            restoreNote = `; ${r.outcome}`;
+            if (!r.ok) out.cleanup.push(r.outcome);
+          }
+          out.bfla.push({ route, identity: low.name, role: low.role, privileged: { identity: reader.name, exchange: before }, attack, leaked: changed, proof: changed ? `${low.name} (${low.role}) changed ${reader.name === low.name ? 'its own' : `${reader.name}'s`} object through an admin-only route: ${reader.name} reads the marker back${restoreNote}` : `refused or without effect (${statusText(attack)})` });
+          matrix.push(matrixRow(route, low.name, `403 (needs ${route.roles!.join('/')})`, attack, changed ? 'leak' : 'ok'));
+          continue;
+        }
         if (route.method === 'DELETE' || (pathParams.length > 0 && !selfOnly)) {
           const created = resolvePath(inv, low.name, route, { createdOnly: true });
           if (!created || route.method === 'DELETE') {
-            out.notTested.push({ route, check: 'bfla', reason: `a ${route.method} here would change existing data; it is only sent to objects this run created` });
+            out.notTested.push({ route, check: 'bfla', reason: route.method === 'DELETE' ? 'a DELETE of existing data cannot be undone: it is only sent to objects this run created' : `a ${route.method} here would change existing data: rerun with --allow-writes (read back and restored)` });
             matrix.push({ method: route.method, path: route.path, identity: low.name, expected: `403 (needs ${route.roles!.join('/')})`, observed: 'not sent', verdict: 'not-tested' });
             continue;
           }
