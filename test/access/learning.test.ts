@@ -173,3 +173,42 @@ describe('authentication checks as tables', () => {
     ).toEqual([]);
   });
 });
+
+describe('a list that is itself the leak', () => {
+  it('does not make other tenants\' entries "mine", and keeps colleagues\' shared records', async () => {
+    const { settleListOwnership } = await import('../../src/probes/authorization/inventory.js');
+    const users = [
+      { id: 1, email: 'ann@annex.test', name: 'Ann Archer' },
+      { id: 2, email: 'ben@benton.test', name: 'Ben Bishop' },
+    ];
+    const listEx = exchange({ url: 'http://api.test/api/users', headers: { 'content-type': 'application/json' }, body: JSON.stringify(users) });
+    const actor = (name: string, tenant: string, email: string, id: string) => ({ name, tenant, role: 'member', session: session(name, { email }), profile: { tenantValues: new Map(), email, userId: id, body: { email, id } } });
+    const listRoute = route('GET', '/api/users');
+    const inv = {
+      base,
+      routes: [listRoute, route('GET', '/api/users/{id}')],
+      actors: new Map([
+        ['ann', actor('ann', 'a', 'ann@annex.test', '1')],
+        ['ben', actor('ben', 'b', 'ben@benton.test', '2')],
+      ]),
+      objects: ['ann', 'ben'].flatMap((owner) => users.map((u) => ({ owner, collection: '/api/users', id: String(u.id), idField: 'id', values: new Set([u.email, u.name]), created: false, body: u, exchange: listEx }))),
+      seen: new Map([
+        ['ann', new Set<string>(['ann@annex.test'])],
+        ['ben', new Set<string>(['ben@benton.test'])],
+      ]),
+      lists: [
+        { route: listRoute, identity: 'ann', exchange: listEx },
+        { route: listRoute, identity: 'ben', exchange: listEx },
+      ],
+      creates: [],
+      notes: [],
+      marker: 'lrtest',
+      learning: newLearning(),
+    };
+    settleListOwnership(inv as never);
+    expect(inv.objects.map((o) => `${o.owner}:${o.id}`).sort()).toEqual(['ann:1', 'ben:2']);
+    expect(inv.seen.get('ann')!.has('Ben Bishop')).toBe(false);
+    expect(inv.seen.get('ann')!.has('ben@benton.test')).toBe(false);
+    expect(inv.seen.get('ann')!.has('Ann Archer')).toBe(true);
+  });
+});
