@@ -101,10 +101,10 @@ export function jwtClaims(s: Session): Array<{ carrier: string; payload: Record<
 
 /** What a login taught: every field of the login responses, the JWT claims, Location headers. */
 export function learnSession(l: Learning, owner: string, s: Session, routes: readonly Route[], base: URL): void {
-  for (const ex of s.loginExchanges) {
+  for (const ex of [...(s.registerExchange ? [s.registerExchange] : []), ...s.loginExchanges]) {
     const where = `${ex.request.method} ${new URL(ex.request.url).pathname}`;
     const body = ex.response?.json();
-    if (body !== undefined) learnBody(l, owner, body, 'login', `the login response (${where})`);
+    if (body !== undefined) learnBody(l, owner, body, 'login', ex === s.registerExchange ? `the signup response (${where})` : `the login response (${where})`);
     learnLocation(l, owner, routes, ex.response?.headers['location'], base, `the login response's Location (${where})`);
   }
   for (const { carrier, payload } of jwtClaims(s)) {
