@@ -212,3 +212,22 @@ describe('a list that is itself the leak', () => {
     expect(inv.seen.get('ann')!.has('Ann Archer')).toBe(true);
   });
 });
+
+describe('judging a cross-tenant read (pure, as a table)', async () => {
+  const { judgeCrossTenantRead } = await import('../../src/checks/authorization/judge.js');
+  const bobNote = json(200, { title: 'Diary', body: 'Bank PIN reminder: the blue notebook' });
+  const aliceNote = json(200, { title: 'Garden', body: 'Tomatoes by the south fence' });
+  const base = { attacker: 'alice', victim: 'bob', owner: bobNote, own: aliceNote, objectValues: [], attackerSeen: new Set<string>(), pathValues: ['Diary'], sharedObject: false };
+  it.each([
+    ['the victim\'s text comes back', { attack: bobNote }, true],
+    ['404', { attack: json(404, { error: 'not found' }) }, false],
+    ['200 error body', { attack: json(200, { error: 'forbidden', message: 'not yours' }) }, false],
+    ['only the URL value echoed', { attack: json(200, { title: 'Diary', found: false }) }, false],
+    ['a value the attacker has seen legitimately', { attack: json(200, { body: 'Bank PIN reminder: the blue notebook' }), attackerSeen: new Set(['Bank PIN reminder: the blue notebook']) }, false],
+    ['a reduced public profile', { owner: json(200, { username: 'bob', display_name: 'Bob B', email: 'b@b.test' }), own: json(200, { username: 'alice', display_name: 'Alice A', email: 'a@a.test' }), attack: json(200, { username: 'bob', display_name: 'Bob B' }), pathValues: ['bob'] }, false],
+    ['the victim\'s exact bytes where the attacker\'s own object differs', { owner: exchange({ status: 200, headers: { 'content-type': 'text/csv' }, body: '1,2,3,bob-row' }), own: exchange({ status: 200, headers: { 'content-type': 'text/csv' }, body: '1,2,3,alice' }), attack: exchange({ status: 200, headers: { 'content-type': 'text/csv' }, body: '1,2,3,bob-row' }) }, true],
+    ['the same bytes for a record both share', { owner: exchange({ status: 200, body: 'shared-record' }), own: exchange({ status: 200, body: 'other' }), attack: exchange({ status: 200, body: 'shared-record' }), sharedObject: true }, false],
+  ])('%s → leaked: %s', (_n, over, leaked) => {
+    expect(judgeCrossTenantRead({ ...base, ...over } as Parameters<typeof judgeCrossTenantRead>[0]).leaked).toBe(leaked);
+  });
+});

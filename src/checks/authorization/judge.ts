@@ -1,4 +1,5 @@
-import { PERSONAL_FIELDS } from '../authentication/content.js';
+import type { HttpExchange } from '../../net/http.js';
+import { carriesData, htmlTexts, identifyingValues, isErrorBody, isHtml, isLoginPage, isSuccess, PERSONAL_FIELDS, valuesIn } from '../authentication/content.js';
 
 /**
  * Pure judgements of access-control exchanges (no I/O): the probes in src/probes/authorization
@@ -35,4 +36,51 @@ export function isReducedPublicView(ownerJson: unknown, attackJson: unknown, mat
   const personal = leakedFields.filter((f) => PERSONAL_FIELDS.some((p) => p.pattern.test(f)));
   if (personal.length) return { reduced: false, why: `a reduced view, but it still carries ${personal.join(', ')}` };
   return { reduced: true, why: `a reduced public view (${attackKeys.join(', ')} of the owner's ${ownerKeys.join(', ')}), with no personal field` };
+}
+
+export interface CrossTenantRead {
+  attacker: string;
+  victim: string;
+  /** The victim's own read of the object (the authorised half). */
+  owner: HttpExchange;
+  /** The attacker's read of its own object of the same route, when it has one (the contrast). */
+  own?: HttpExchange;
+  /** The attacker's read of the victim's object. */
+  attack: HttpExchange;
+  /** Values known to identify the victim's object (created markers, listed values). */
+  objectValues: Iterable<string>;
+  /** What the attacker may legitimately have seen (its own profile, lists, objects). */
+  attackerSeen: ReadonlySet<string>;
+  /** The values filled into the path (echoing them proves nothing). */
+  pathValues: readonly string[];
+  /** The victim's object is also the attacker's (a shared record): bytes alone prove nothing. */
+  sharedObject: boolean;
+}
+
+/**
+ * Whether the attacker read the victim's object: the victim's exclusive values in the attacker's
+ * response (not vocabulary, not in the URL, not in the attacker's own object), or exactly the
+ * victim's bytes where the attacker's own object reads differently; a reduced public view is not a leak.
+ */
+export function judgeCrossTenantRead(c: CrossTenantRead): { leaked: boolean; proof: string; matched: string[] } {
+  const valuesOf = (ex: HttpExchange): Set<string> => (ex.response ? (isHtml(ex.response) ? htmlTexts(ex.response.text()) : identifyingValues(ex.response.json())) : new Set());
+  const victimValues = new Set<string>([...c.objectValues, ...valuesOf(c.owner)]);
+  const ownValues = c.own ? valuesOf(c.own) : new Set<string>();
+  const ownText = c.own?.response?.text() ?? '';
+  const inUrl = (v: string): boolean => c.pathValues.some((pv) => pv === v || pv.includes(v) || v.includes(pv));
+  const exclusive = [...victimValues].filter((v) => !c.attackerSeen.has(v) && !ownValues.has(v) && !ownText.includes(v) && !inUrl(v));
+  const attackOk = isSuccess(c.attack) && !isLoginPage(c.attack) && !isErrorBody(c.attack.response!.json());
+  const matched = attackOk ? valuesIn(c.attack.response, exclusive) : [];
+  const sameBytes =
+    !!c.own && isSuccess(c.own) && isSuccess(c.attack) && !!c.owner.response && c.attack.response!.body.length >= 8 && c.attack.response!.body.equals(c.owner.response.body) && !(c.own.response && c.own.response.body.equals(c.owner.response.body)) && !c.sharedObject;
+  const reduced = matched.length > 0 && !sameBytes ? isReducedPublicView(c.owner.response?.json(), c.attack.response?.json(), matched) : undefined;
+  const leaked = (matched.length > 0 && !reduced?.reduced) || sameBytes;
+  const proof = reduced?.reduced
+    ? `${c.attacker} gets ${reduced.why}`
+    : matched.length
+      ? `${c.attacker}'s response contains ${c.victim}'s values: ${matched.map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m)).join(', ')}`
+      : sameBytes
+        ? `${c.attacker} received exactly the ${c.attack.response!.body.length} bytes ${c.victim} gets for its own object`
+        : carriesData(c.attack, c.owner).why;
+  return { leaked, proof, matched };
 }

@@ -8,8 +8,8 @@ import type { AccessMatrixRow } from '../../model/report.js';
 import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
-import { isReducedPublicView } from '../../checks/authorization/judge.js';
-import { carriesData, htmlTexts, identifyingValues, isErrorBody, isHtml, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
+import { judgeCrossTenantRead } from '../../checks/authorization/judge.js';
+import { carriesData, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
 import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, keyFieldsFor, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
 import { credentialWrite, isCredentialRoute } from './credential-write.js';
@@ -199,31 +199,17 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const own = aPath ? await send(attacker, 'GET', aPath.path) : undefined;
           if (own) matrix.push(matrixRow(route, attacker.name, '2xx (own object)', own, isSuccess(own) ? 'ok' : 'not-tested'));
           const attack = await send(attacker, 'GET', vPath.path);
-          const valuesOf = (ex: HttpExchange): Set<string> => (isHtml(ex.response!) ? htmlTexts(ex.response!.text()) : identifyingValues(ex.response!.json()));
-          const victimValues = new Set<string>([...vPath.objects.flatMap((o) => [...o.values]), ...valuesOf(owner)]);
-          const ownValues = own?.response ? valuesOf(own) : new Set<string>();
-          // A value that is in the URL proves nothing when it comes back.
-          const inUrl = (v: string): boolean => vPath.values.some((pv) => pv === v || pv.includes(v) || v.includes(pv));
-          const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false) && !inUrl(v));
-          const matched = isSuccess(attack) && !isLoginPage(attack) && !isErrorBody(attack.response!.json()) ? valuesIn(attack.response, exclusive) : [];
-          // Byte equality alone proves a leak only against a contrast: the attacker's own object reads differently.
-          const sameBytes =
-            own !== undefined &&
-            isSuccess(own) &&
-            isSuccess(attack) &&
-            attack.response!.body.length >= 8 &&
-            attack.response!.body.equals(owner.response!.body) &&
-            !(own?.response && own.response.body.equals(owner.response!.body)) &&
-            !vPath.objects.some((o) => inv.objects.some((x) => x.owner === attacker.name && x.id === o.id && x.collection === o.collection));
-          const reduced = matched.length > 0 && !sameBytes ? isReducedPublicView(owner.response!.json(), attack.response?.json(), matched) : undefined;
-          const leaked = (matched.length > 0 && !reduced?.reduced) || sameBytes;
-          const proof = reduced?.reduced
-            ? `${attacker.name} gets ${reduced.why}`
-            : matched.length
-            ? `${attacker.name}'s response contains ${victim.name}'s values: ${matched.map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m)).join(', ')}`
-            : sameBytes
-              ? `${attacker.name} received exactly the ${attack.response!.body.length} bytes ${victim.name} gets for its own object`
-              : carriesData(attack, owner).why;
+          const { leaked, proof, matched } = judgeCrossTenantRead({
+            attacker: attacker.name,
+            victim: victim.name,
+            owner,
+            ...(own ? { own } : {}),
+            attack,
+            objectValues: vPath.objects.flatMap((o) => [...o.values]),
+            attackerSeen,
+            pathValues: vPath.values,
+            sharedObject: vPath.objects.some((o) => inv.objects.some((x) => x.owner === attacker.name && x.id === o.id && x.collection === o.collection)),
+          });
           out.bola.push({ route, operation: operationOf(route), attacker: attacker.name, victim: victim.name, owner, attack, leaked, proof, matched, sources: vPath.sources });
           matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', leaked ? ` with ${victim.name}'s data` : ''));
         }
