@@ -13,6 +13,7 @@ import { carriesData, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn 
 import { authProbeGatherer } from '../authentication/probe.js';
 import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, keyFieldsFor, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
 import { credentialWrite, isCredentialRoute } from './credential-write.js';
+import { configHint } from './learn.js';
 
 /**
  * Tenant isolation and roles, tested the way an attacker would: identity A (tenant X) reads, changes,
@@ -316,7 +317,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const marker = `${inv.marker}t${(tamper++).toString(36)}`;
           const body = patchBodyFor(route, marker);
           if (!body) {
-            out.notTested.push({ route, check: 'bola', reason: 'no request body is known for it (no schema, no recorded example)' });
+            out.notTested.push({ route, check: 'bola', reason: 'no request body is known for it (no schema, no recorded example): add its requestBody schema to the OpenAPI document or record a call in a HAR (api.har)' });
             continue;
           }
           const attack = await send(attacker, route.method, vPath.path, body);
@@ -349,7 +350,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         if (route.method === 'GET') {
           const lowPath = resolvePath(inv, low.name, route);
           if (!lowPath) {
-            out.notTested.push({ route, check: 'bfla', reason: 'no id to fill in for the member' });
+            out.notTested.push({ route, check: 'bfla', reason: whyUnresolved(inv, low.name, route) });
             continue;
           }
           let privileged: BflaCase['privileged'];
@@ -420,7 +421,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         const path = fillPath(route.path, values);
         const body = route.requestSchema !== undefined ? sampleFromSchema(route.requestSchema, { marker: `${inv.marker}f`, values: { role: low.role, roles: [low.role] } }) : {};
         if (!path || !low.profile.userId && pathParams.some((p) => !p.tenant)) {
-          out.notTested.push({ route, check: 'bfla', reason: 'the member\'s own user id is unknown (no profile route)' });
+          out.notTested.push({ route, check: 'bfla', reason: `${low.name}'s own user id is unknown (no profile route, no id in its login response or token) — add ${configHint(low.name, route, pathParams.filter((p) => !p.tenant).map((p) => p.name))}` });
           continue;
         }
         const attack = await send(low, route.method, path, body);
