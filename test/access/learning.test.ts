@@ -206,7 +206,7 @@ describe('a list that is itself the leak', () => {
       learning: newLearning(),
     };
     settleListOwnership(inv as never);
-    expect(inv.objects.map((o) => `${o.owner}:${o.id}`).sort()).toEqual(['ann:1', 'ben:2']);
+    expect(inv.objects.map((o) => `${o.owner}:${o.id}`).sort()).toEqual(["ann:1", "ben:2"]);
     expect(inv.seen.get('ann')!.has('Ben Bishop')).toBe(false);
     expect(inv.seen.get('ann')!.has('ben@benton.test')).toBe(false);
     expect(inv.seen.get('ann')!.has('Ann Archer')).toBe(true);

@@ -292,6 +292,13 @@ export function keyFieldsFor(routes: readonly Route[], collection: string): stri
   return out;
 }
 
+/** Whether a JSON text names a user by this value: a string anywhere, a number only in an id or owner field. */
+export function namesValue(text: string, v: string): boolean {
+  if (!v) return false;
+  if (!/^\d+$/.test(v)) return text.includes(JSON.stringify(v));
+  return new RegExp(`"(?:user_?id|userId|owner_?id|ownerId|account_?id|accountId|member_?id|memberId)"\\s*:\\s*"?${v}"?[,}]`).test(text);
+}
+
 /**
  * A list is not proof of ownership: an entry that several identities' lists return (a public
  * catalogue, or a list that is itself the leak) belongs to whoever it names (their email or user
@@ -312,7 +319,7 @@ export function settleListOwnership(inv: Inventory): void {
     const text = JSON.stringify(group[0]!.body);
     const named = [...owners].filter((name) => {
       const p = inv.actors.get(name)?.profile;
-      return !!p && [p.email, p.userId].some((v) => v !== undefined && v.length >= 1 && (text.includes(`"${v}"`) || text.includes(`:${v},`) || text.includes(`:${v}}`)));
+      return !!p && [p.email, p.userId].some((v) => v !== undefined && namesValue(text, v));
     });
     for (const o of group) if (named.length !== 1 || o.owner !== named[0]) drop.add(o);
   }
@@ -324,7 +331,7 @@ export function settleListOwnership(inv: Inventory): void {
   };
   const mentions = (entry: unknown, values: string[]): boolean => {
     const text = JSON.stringify(entry);
-    return values.some((v) => text.includes(`"${v}"`) || text.includes(`:${v},`) || text.includes(`:${v}}`));
+    return values.some((v) => namesValue(text, v));
   };
   for (const [name, seen] of inv.seen) {
     const others = [...inv.actors.keys()].filter((n) => n !== name);
