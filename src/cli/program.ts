@@ -38,6 +38,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/domain.js')).domainCommand(),
   },
   {
+    name: 'mail-check',
+    term: 'mail-check [options] [message]',
+    description: 'Check that a real message your app sent authenticates as receivers see it: SPF for the sending server, DKIM, DMARC alignment, ARC',
+    load: async () => (await import('./commands/mail-check.js')).mailCheckCommand(),
+  },
+  {
     name: 'load',
     term: 'load [options] [url]',
     description: 'Load the core actions (open model: fixed arrival rate; closed model: N users) and judge p95 per action',
