@@ -10,6 +10,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY examples ./examples
+COPY scripts ./scripts
 RUN npm run build --silent && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.19.5-bookworm-slim
@@ -24,6 +25,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/examples ./examples
+COPY --from=build /app/schema ./schema
 RUN ln -s /app/bin/launchready.js /usr/local/bin/launchready
 # The image's unprivileged user (uid 1000); reports and the store go to the mounted /work.
 USER node

@@ -159,6 +159,10 @@ describe('the Dockerfile', () => {
     expect(text).toMatch(/^ENTRYPOINT \["launchready"\]$/m);
     expect(text).toMatch(/chromium/);
     expect(text).toMatch(/bookworm-slim/);
+    // The build stage has what `npm run build` reads (tsc's inputs and the schema generator).
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } };
+    for (const script of pkg.scripts.build.match(/scripts\/[\w.-]+/g) ?? []) expect(text).toMatch(new RegExp(`COPY ${script.split('/')[0]} `));
+    for (const dir of ['src', 'bin', 'examples']) expect(text).toMatch(new RegExp(`COPY ${dir} `));
   });
 
   it('the rule check itself catches each broken rule', () => {
