@@ -8,6 +8,7 @@ import { loadCommand } from './commands/load.js';
 import { monitorCommand } from './commands/monitor.js';
 import { scanCommand } from './commands/scan.js';
 import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
 import { EXIT } from './shared.js';
 
 /** Errors that are the user's to fix: one clear line, exit 2, never a stack trace. */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   program.addCommand(monitorCommand());
   program.addCommand(serveCommand());
   program.addCommand(demoCommand());
+  program.addCommand(workerCommand());
   program.addHelpText(
     'after',
     `
