@@ -28,10 +28,18 @@ export interface FleetTarget {
 
 const NAME_RE = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-/** A target's fleet name: the host (and port) of `target:`, else its first domain, else the config's directory. */
+/**
+ * A target's fleet name: the host (and port) of `target:` — with its path when it has one, so
+ * products under one host stay apart (`app.example.com-shop`) — else its first domain, else the
+ * config's directory.
+ */
 export function fleetNameOf(config: Config, file: string): string {
   let name: string;
-  if (config.target) name = new URL(config.target).host;
+  if (config.target) {
+    const u = new URL(config.target);
+    const path = u.pathname.replace(/^\/+|\/+$/g, '');
+    name = path ? `${u.host}-${path.replace(/\//g, '-')}` : u.host;
+  }
   else if (config.domains[0]) name = config.domains[0];
   else name = basename(dirname(resolve(file)));
   return name.replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 100) || 'target';

@@ -31,11 +31,14 @@ export function openPool(url: string, max: number): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` in one transaction on one connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one transaction on one connection; rolls back on any error. `prelude` is SQL without
+ * parameters sent with BEGIN in the same round trip (e.g. taking an advisory lock).
+ */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, prelude?: string): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;

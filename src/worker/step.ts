@@ -54,6 +54,13 @@ export interface StepInput {
   result: ProbeResult;
   statusPage: string;
   boss: PgBoss;
+  /** The caller took the probe's advisory lock already (with BEGIN, in one round trip). */
+  locked?: boolean;
+}
+
+/** The advisory-lock key that serialises one probe's judgement across workers. */
+export function probeLockKey(probeId: string): string {
+  return lockKey(`probe:${probeId}`);
 }
 
 const MAX_HISTORY = 2000;
@@ -70,52 +77,75 @@ const MAX_HISTORY = 2000;
  */
 export async function recordAndJudge(c: PoolClient, input: StepInput, now = Date.now()): Promise<StepResult> {
   const { probe, job, location, result } = input;
-  await c.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [lockKey(`probe:${probe.id}`)]);
+  if (!input.locked) await c.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [probeLockKey(probe.id)]);
   const message = result.message.slice(0, 2000);
-  const ins = await c.query(
-    `INSERT INTO fleet_runs (probe_id, slot, location, ok, message, latency_ms, http_status, worker, due_at, ran_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-    [probe.id, job.s, location, result.ok ? 1 : 0, message, result.latencyMs, result.httpStatus, input.workerId, job.s, Math.round(result.at)],
-  );
-  if (ins.rowCount === 0) return { recorded: false, sightings: [], events: [], queued: 0 };
-  await c.query(`INSERT INTO probe_samples (probe_id, at, ok, latency_ms, http_status, message, value) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-    probe.id,
-    Math.round(result.at),
-    result.ok ? 1 : 0,
-    result.latencyMs,
-    result.httpStatus,
-    location === 'default' ? message : `[${location}] ${message}`.slice(0, 2000),
-    result.value,
-  ]);
-
-  // ---------------------------------------------------------------- is the slot settled?
+  const sampleMessage = location === 'default' ? message : `[${location}] ${message}`.slice(0, 2000);
   const confirm = probe.confirm ?? 1;
   const expected = Math.max(1, job.n);
+  const runValues = [probe.id, job.s, location, result.ok ? 1 : 0, message, result.latencyMs, result.httpStatus, input.workerId, job.s, Math.round(result.at), sampleMessage, result.value];
   let sightings: Sighting[];
-  if (expected === 1) sightings = [{ location, ok: result.ok, message }];
-  else {
+  let verdict: 'ok' | 'bad' | undefined;
+  let storedStates: unknown;
+  if (expected === 1) {
+    // One location: the run settles its slot. One statement records run, sample and verdict and reads what the rules need.
+    sightings = [{ location, ok: result.ok, message }];
+    verdict = result.ok || confirm > 1 ? 'ok' : 'bad';
+    const r = (
+      await c.query(
+        `WITH run AS (
+           INSERT INTO fleet_runs (probe_id, slot, location, ok, message, latency_ms, http_status, worker, due_at, ran_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING 1
+         ), sample AS (
+           INSERT INTO probe_samples (probe_id, at, ok, latency_ms, http_status, message, value)
+           SELECT $1, $10, $4, $6, $7, $11, $12 WHERE EXISTS (SELECT 1 FROM run) RETURNING 1
+         ), judged AS (
+           INSERT INTO fleet_slots (probe_id, slot, verdict, locations_json, judged_at)
+           SELECT $1, $2, $13, $14, $15 WHERE EXISTS (SELECT 1 FROM run) ON CONFLICT DO NOTHING RETURNING 1
+         )
+         SELECT (SELECT COUNT(*) FROM run)::int AS recorded, (SELECT COUNT(*) FROM judged)::int AS judged,
+                EXISTS (SELECT 1 FROM fleet_slots WHERE probe_id = $1 AND slot > $2) AS newer,
+                (SELECT json_agg(json_build_object('rule', rule, 'state', state_json)) FROM alert_states WHERE probe_id = $1) AS states`,
+        [...runValues, verdict, JSON.stringify(sightings), now],
+      )
+    ).rows[0]!;
+    if (Number(r['recorded']) === 0) return { recorded: false, sightings: [], events: [], queued: 0 };
+    if (Number(r['judged']) === 0 || r['newer'] === true || !probe.alerts) return { recorded: true, verdict, sightings, events: [], queued: 0 };
+    storedStates = r['states'];
+  } else {
+    const ins = await c.query(
+      `WITH run AS (
+         INSERT INTO fleet_runs (probe_id, slot, location, ok, message, latency_ms, http_status, worker, due_at, ran_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING 1
+       )
+       INSERT INTO probe_samples (probe_id, at, ok, latency_ms, http_status, message, value)
+       SELECT $1, $10, $4, $6, $7, $11, $12 WHERE EXISTS (SELECT 1 FROM run)`,
+      runValues,
+    );
+    if (ins.rowCount === 0) return { recorded: false, sightings: [], events: [], queued: 0 };
+    // ---------------------------------------------------------------- is the slot settled?
     const rows = await c.query(`SELECT location, ok, message FROM fleet_runs WHERE probe_id = $1 AND slot = $2 ORDER BY location`, [probe.id, job.s]);
     sightings = rows.rows.map((r) => ({ location: String(r['location']), ok: Number(r['ok']) === 1, message: String(r['message']) }));
+    const fails = sightings.filter((x) => !x.ok).length;
+    const missing = Math.max(0, expected - sightings.length);
+    verdict = fails >= confirm ? 'bad' : fails + missing < confirm ? 'ok' : undefined;
+    if (verdict === undefined) return { recorded: true, sightings, events: [], queued: 0 };
+    const judged = await c.query(
+      `INSERT INTO fleet_slots (probe_id, slot, verdict, locations_json, judged_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [probe.id, job.s, verdict, JSON.stringify(sightings), now],
+    );
+    // Settled before (a late location's report): recorded, nothing more to decide.
+    if (judged.rowCount === 0) return { recorded: true, sightings, events: [], queued: 0 };
+    // A slot settled after a newer one (a slow run or a takeover): history, not a rule step.
+    const newer = await c.query(`SELECT 1 FROM fleet_slots WHERE probe_id = $1 AND slot > $2 LIMIT 1`, [probe.id, job.s]);
+    if (newer.rows.length > 0 || !probe.alerts) return { recorded: true, verdict, sightings, events: [], queued: 0 };
+    storedStates = (await c.query(`SELECT json_agg(json_build_object('rule', rule, 'state', state_json)) AS states FROM alert_states WHERE probe_id = $1`, [probe.id])).rows[0]?.['states'];
   }
-  const fails = sightings.filter((s) => !s.ok).length;
-  const missing = Math.max(0, expected - sightings.length);
-  const verdict: 'ok' | 'bad' | undefined = fails >= confirm ? 'bad' : fails + missing < confirm ? 'ok' : undefined;
-  if (verdict === undefined) return { recorded: true, sightings, events: [], queued: 0 };
-  const judged = await c.query(
-    `INSERT INTO fleet_slots (probe_id, slot, verdict, locations_json, judged_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-    [probe.id, job.s, verdict, JSON.stringify(sightings), now],
-  );
-  // Settled before (a late location's report): recorded, nothing more to decide.
-  if (judged.rowCount === 0) return { recorded: true, sightings, events: [], queued: 0 };
-  // A slot settled after a newer one (a slow run or a takeover): history, not a rule step.
-  const newer = await c.query(`SELECT 1 FROM fleet_slots WHERE probe_id = $1 AND slot > $2 LIMIT 1`, [probe.id, job.s]);
-  if (newer.rows.length > 0 || !probe.alerts) return { recorded: true, verdict, sightings, events: [], queued: 0 };
 
   // ---------------------------------------------------------------- alert rules, as the single monitor applies them
   const policy = probe.alerts;
   const states = new Map<RuleId, RuleState>();
-  for (const r of (await c.query(`SELECT rule, state_json FROM alert_states WHERE probe_id = $1`, [probe.id])).rows) {
-    states.set(String(r['rule']) as RuleId, { ...initialRuleState(), ...(JSON.parse(String(r['state_json'])) as Partial<RuleState>) });
+  for (const r of (storedStates ?? []) as Array<{ rule: string; state: string }>) {
+    states.set(r.rule as RuleId, { ...initialRuleState(), ...(JSON.parse(r.state) as Partial<RuleState>) });
   }
   // Window rules read recent history: all samples for a probe confirmed by one location, per
   // location otherwise (one location's error spike is that location's trouble, like a failure).
@@ -177,7 +207,11 @@ export async function recordAndJudge(c: PoolClient, input: StepInput, now = Date
     const downFiring = rule !== 'down' && states.get('down')?.status === 'firing';
     const step = stepRule(probe.id, rule, prev, outcome(), policy, now, { inMaintenance: maintenance, suppressOpen: downFiring });
     if (step.state === prev) continue;
+    // Streaks only matter up to their thresholds: capped, a healthy probe's state stops changing and is not rewritten every run.
+    step.state.okStreak = Math.min(step.state.okStreak, policy.successThreshold);
+    step.state.failStreak = Math.min(step.state.failStreak, 1000);
     states.set(rule, step.state);
+    if (step.events.length === 0 && JSON.stringify(step.state) === JSON.stringify(prev)) continue;
     await c.query(
       `INSERT INTO alert_states (probe_id, rule, state_json, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (probe_id, rule) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at`,

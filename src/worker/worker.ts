@@ -15,7 +15,7 @@ import { lockKey, phaseOf, slotsBetween, uuidFrom } from './ids.js';
 import { inTransaction, openPool } from './pg.js';
 import { JobPump } from './pump.js';
 import { AUDIT_QUEUE, auditJobOptions, DEAD_QUEUE, DELIVER_QUEUE, locationQueue, PROBE_QUEUE, probeQueueOptions } from './queues.js';
-import { recordAndJudge, type ProbeJobData } from './step.js';
+import { probeLockKey, recordAndJudge, type ProbeJobData } from './step.js';
 import { TargetCache, type ResolvedTarget } from './targets.js';
 
 export interface WorkerOptions {
@@ -24,6 +24,8 @@ export interface WorkerOptions {
   location: string;
   /** Probe runs in flight at once in this process. */
   concurrency: number;
+  /** PostgreSQL connections of the hot path (default 4 + concurrency/10, at most 20). */
+  connections?: number;
   /** A job's lease: a worker that dies holding a job loses it after this long (ms). */
   leaseMs: number;
   logger: Logger;
@@ -112,7 +114,7 @@ export class FleetWorker {
   async start(): Promise<void> {
     const { logger } = this.opts;
     const probeSlots = Math.max(1, this.opts.concurrency);
-    this.pool = openPool(this.opts.storeUrl, Math.min(20, 4 + Math.ceil(probeSlots / 10)));
+    this.pool = openPool(this.opts.storeUrl, this.opts.connections ?? Math.min(20, 4 + Math.ceil(probeSlots / 10)));
     this.sql = openPostgres(this.opts.storeUrl, { max: 2 });
     this.store = await SqlStore.open(this.sql);
     for (const file of this.opts.register ?? []) {
@@ -306,7 +308,11 @@ export class FleetWorker {
     const result = await runProbe(probe, this.probeCtx(t));
     if (this.stopped && this.abort.signal.aborted) throw new Error('worker stopping: run not recorded');
     const statusPage = t.plan.statusPage ?? this.opts.statusPage ?? '(no status page configured)';
-    const step = await inTransaction(this.pool, (c) => recordAndJudge(c, { target: t, probe, job: d, location: this.opts.location, workerId: this.id, result, statusPage, boss: this.boss }));
+    const step = await inTransaction(
+      this.pool,
+      (c) => recordAndJudge(c, { target: t, probe, job: d, location: this.opts.location, workerId: this.id, result, statusPage, boss: this.boss, locked: true }),
+      `SELECT pg_advisory_xact_lock(${probeLockKey(probe.id)}::bigint)`,
+    );
     this.counters.probesRun += 1;
     if (!step.recorded) {
       this.counters.duplicates += 1;

@@ -84,6 +84,9 @@ export async function spawnWorker(o: SpawnWorkerOptions): Promise<WorkerProc> {
     o.location ?? 'default',
     '--concurrency',
     String(o.concurrency ?? 10),
+    // The test cluster is shared: few connections per worker.
+    '--connections',
+    '3',
     '--lease',
     o.lease ?? '3s',
     '--poll',
@@ -121,7 +124,7 @@ export async function spawnWorker(o: SpawnWorkerOptions): Promise<WorkerProc> {
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     void exited.then((code) => reject(new Error(`worker exited (${code}) before starting:\n${err}`)));
-    setTimeout(() => reject(new Error(`worker did not start within 30 s:\n${err}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`worker did not start within 90 s:\n${err}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)), 90_000).unref();
   });
   const id = await started.catch((e: Error) => {
     child.kill('SIGKILL');

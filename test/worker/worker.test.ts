@@ -148,20 +148,21 @@ ${probesYaml(5, '/slow', ', alerts: false')}
       20_000,
       'the jobs in flight at the kill to complete',
     );
-    const takenOver = done.filter((r) => r.retry_count > 0);
-    expect(takenOver.length).toBeGreaterThan(0);
+    let takeovers = 0;
     for (const j of active) {
       const rows = await db.query<{ worker: string; ran_at: number }>(`SELECT worker, ran_at::float8 AS ran_at FROM fleet_runs WHERE probe_id = $1 AND slot = $2`, [`${new URL(target.url).host}/${j.data.p}`, j.data.s]);
-      if (rows.length !== 1) {
-        console.log(JSON.stringify({ j, done, b: b.lines.filter((l) => Number(l['level']) >= 30).slice(-30) }, null, 1));
-      }
+      // Recorded exactly once, whoever ran it: by A before it died, or by B.
       expect(rows).toHaveLength(1);
-      if (takenOver.some((t) => t.id === j.id)) {
-        expect(rows[0]!.worker).toBe(b.id);
-        // Within one lease (3 s) plus the maintenance pass and a retry delay: well under 15 s on a loaded machine.
+      if (rows[0]!.worker === a.id) expect(rows[0]!.ran_at).toBeLessThan(killedAt);
+      const retried = done.find((d) => d.id === j.id)!.retry_count > 0;
+      if (rows[0]!.worker === b.id && retried && rows[0]!.ran_at > killedAt) {
+        takeovers += 1;
+        // Within one lease (3 s) plus the maintenance pass and a retry delay: well under 15 s even on a loaded machine.
         expect(rows[0]!.ran_at - killedAt).toBeLessThan(15_000);
       }
     }
+    // A held jobs when it died, and B ran them.
+    expect(takeovers).toBeGreaterThan(0);
     // B keeps running the probes after the kill.
     const after = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM fleet_runs WHERE worker = $1 AND ran_at > $2`, [b.id, killedAt + 2000]);
     expect(after[0]!.n).toBeGreaterThan(0);
@@ -258,8 +259,5 @@ monitor:
     // Consecutive ticks, none skipped between the first and the last one run.
     for (let i = 1; i < done.length; i++) expect(done[i]!.tick - done[i - 1]!.tick).toBe(4000);
     expect(done[0]!.tick).toBeGreaterThan(firstTick - 60_000);
-    // More than one worker ran them (three workers, one queue).
-    const runners = await db.query<{ worker: string }>(`SELECT DISTINCT worker FROM fleet_audits`);
-    expect(runners.length).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

@@ -37,6 +37,7 @@ interface WorkerFlags {
   store: string;
   location: string;
   concurrency: number;
+  connections?: number;
   config: string[];
   lease: number;
   poll: number;
@@ -54,6 +55,7 @@ export function workerCommand(): Command {
     .option('--location <name>', 'where this worker runs (e.g. eu-west); monitors with confirm: 2 alert only when two locations see a failure', locationArg, 'default')
     .option('--concurrency <n>', 'probe runs in flight at once in this process', concurrencyArg, 20)
     .option('-c, --config <file>', 'register (or update) this launchready.yml in the fleet before working; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--connections <n>', 'PostgreSQL connections for probe results (default 4 + concurrency/10, at most 20)', concurrencyArg)
     .option('--lease <duration>', "how long a job is held: a dead worker's jobs go to others after this", durationArg('--lease', 2000), 30_000)
     .option('--poll <duration>', 'how often an idle worker asks for work (at least 500ms)', durationArg('--poll', 500), 1000)
     .option('--ca <file>', 'extra CA certificates (PEM) to trust for HTTPS and TLS probes')
@@ -73,6 +75,7 @@ export function workerCommand(): Command {
         storeUrl: o.store,
         location: o.location,
         concurrency: o.concurrency,
+        ...(o.connections !== undefined ? { connections: o.connections } : {}),
         leaseMs: o.lease,
         pollMs: o.poll,
         logger,
