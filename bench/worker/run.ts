@@ -129,6 +129,9 @@ interface Result {
   backlogAtEnd: number;
   workerCpuPct: number;
   pgCpuPct: number;
+  /** CPU milliseconds per recorded run: what a run costs, whatever else the machine is doing. */
+  workerCpuMsPerRun: number;
+  pgCpuMsPerRun: number;
   takeoverMs?: number;
   takenOverJobs?: number;
   duplicates: number;
@@ -199,6 +202,8 @@ async function runOne(n: number, targetPort: number, configs: string[]): Promise
       backlogAtEnd: backlog,
       workerCpuPct: Math.round((((wCpu1 - wCpu0) * TICK_S) / ((to - from) / 1000)) * 100),
       pgCpuPct: Math.round(((pgTicks * TICK_S) / ((to - from) / 1000)) * 100),
+      workerCpuMsPerRun: recorded ? Math.round((((wCpu1 - wCpu0) * TICK_S * 1000) / recorded) * 100) / 100 : NaN,
+      pgCpuMsPerRun: recorded ? Math.round(((pgTicks * TICK_S * 1000) / recorded) * 100) / 100 : NaN,
       duplicates: 0,
       loadBefore,
       loadAfter: loadavg(),
@@ -252,7 +257,7 @@ async function main(): Promise<void> {
       const r = await runOne(n, target.port, configs);
       results.push(r);
       console.log(
-        `workers=${r.workers}  throughput ${r.throughputPerS}/s of ${r.demandPerS}/s (${(r.completion * 100).toFixed(1)}%)  lag p50 ${r.lagP50Ms} ms p99 ${r.lagP99Ms} ms max ${r.lagMaxMs} ms  backlog ${r.backlogAtEnd}  CPU workers ${r.workerCpuPct}% postgres ${r.pgCpuPct}%` +
+        `workers=${r.workers}  throughput ${r.throughputPerS}/s of ${r.demandPerS}/s (${(r.completion * 100).toFixed(1)}%)  lag p50 ${r.lagP50Ms} ms p99 ${r.lagP99Ms} ms max ${r.lagMaxMs} ms  backlog ${r.backlogAtEnd}  CPU workers ${r.workerCpuPct}% postgres ${r.pgCpuPct}% (per run ${r.workerCpuMsPerRun} + ${r.pgCpuMsPerRun} ms)` +
           (r.takeoverMs !== undefined ? `  takeover ${Number.isNaN(r.takeoverMs) ? 'NOT within lease+60 s' : `${r.takeoverMs} ms`} (${r.takenOverJobs} jobs retried)` : '') +
           `  duplicate slots ${r.duplicates}  load ${r.loadBefore.map((x) => x.toFixed(1)).join('/')} → ${r.loadAfter.map((x) => x.toFixed(1)).join('/')}`,
       );

@@ -149,8 +149,23 @@ export async function recordAndJudge(c: PoolClient, input: StepInput, now = Date
   }
   // Window rules read recent history: all samples for a probe confirmed by one location, per
   // location otherwise (one location's error spike is that location's trouble, like a failure).
+  //
+  // They are judged on the runs that can move them — a failed or error-status or slow run, or while
+  // one of them fires (to see it clear) — not on every healthy run: reading an hour of history per run
+  // would be most of the database's work. (A rate that only rises because its baseline ages out is
+  // seen at the next bad run.)
   const hists = new Map<string, HistoryPoint[]>();
-  const span = Math.max(policy.errorRate ? policy.errorRate.baselineMs : 0, policy.latency ? policy.latency.windowMs : 0);
+  const er0 = policy.errorRate;
+  const lat0 = policy.latency;
+  const isErrorStatus = (st: number | null): boolean => st !== null && !!er0 && er0.statuses.some((x) => (typeof x === 'number' ? x === st : Math.floor(st / 100) === Number(x[0])));
+  const windowDue =
+    !result.ok ||
+    sightings.some((x) => !x.ok) ||
+    isErrorStatus(result.httpStatus) ||
+    (!!lat0 && result.latencyMs !== null && result.latencyMs > lat0.p95Ms) ||
+    states.get('error-rate')?.status === 'firing' ||
+    states.get('latency')?.status === 'firing';
+  const span = windowDue ? Math.max(er0 ? er0.baselineMs : 0, lat0 ? lat0.windowMs : 0) : 0;
   if (span > 0) {
     const rows =
       confirm > 1
@@ -195,9 +210,9 @@ export async function recordAndJudge(c: PoolClient, input: StepInput, now = Date
   const evidence = expected > 1 ? `Seen from ${sightings.length} of ${expected} locations:\n${seen}${result.evidence ? `\n\n${result.evidence}` : ''}` : result.evidence;
   const evaluations: Array<[RuleId, () => Outcome]> = [['down', () => ({ bad, message: downMessage, evidence })]];
   if (probe.kind === 'tls') evaluations.push(['cert-expiry', () => certOutcome(result.value, policy.certDays, result.evidence)]);
-  const er = policy.errorRate;
+  const er = windowDue ? policy.errorRate : false;
   if (er) evaluations.push(['error-rate', () => ({ ...windowed((h) => errorRateOutcome(h, er, now)), evidence: result.evidence })]);
-  const lat = policy.latency;
+  const lat = windowDue ? policy.latency : false;
   if (lat) evaluations.push(['latency', () => ({ ...windowed((h) => latencyOutcome(h, lat, now)), evidence: result.evidence })]);
   const maintenance = inMaintenance(input.target.plan.maintenance, job.p, now);
   const events: RuleEvent[] = [];
