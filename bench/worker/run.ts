@@ -54,6 +54,8 @@ const warmupMs = parseDuration(arg('warmup') ?? (quick ? '10s' : '20s'))!;
 const measureMs = parseDuration(arg('measure') ?? (quick ? '15s' : '60s'))!;
 const concurrency = Number(arg('concurrency') ?? 100);
 const leaseMs = parseDuration(arg('lease') ?? '10s')!;
+/** PostgreSQL connections per worker (its pool; the store adds 2). Workers × (this + 2) must fit max_connections. */
+const connections = arg('connections');
 /** The app's response time: real probes wait on the network, and in-flight runs = rate × latency. */
 const latencyMs = parseDuration(arg('latency') ?? '100ms')!;
 const perTarget = 100;
@@ -90,7 +92,7 @@ interface WorkerProc {
 async function spawnWorker(url: string): Promise<WorkerProc> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'worker', '--store', url, '--concurrency', String(concurrency), '--lease', `${leaseMs}ms`, '--poll', '500ms', '--log-level', 'warn', '--heartbeat', '2s'],
+    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'worker', '--store', url, '--concurrency', String(concurrency), ...(connections ? ['--connections', connections] : []), '--lease', `${leaseMs}ms`, '--poll', '500ms', '--log-level', 'warn', '--heartbeat', '2s'],
     { cwd: root, env: { ...process.env, LAUNCHREADY_LOOPBACK_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let err = '';
@@ -160,7 +162,7 @@ async function runOne(n: number, targetPort: number, configs: string[]): Promise
     for (;;) {
       const r = await q.query(`SELECT COUNT(*)::int AS n FROM fleet_workers WHERE stopped_at IS NULL`).catch(() => ({ rows: [{ n: 0 }] }));
       if (Number(r.rows[0]!.n) >= n) break;
-      if (Date.now() - t0 > 60_000) throw new Error('workers did not start within 60 s');
+      if (Date.now() - t0 > 180_000) throw new Error('workers did not start within 180 s');
       await sleep(500);
     }
     process.stderr.write(`  ${n} worker(s) up after ${Date.now() - t0} ms; warm-up ${warmupMs / 1000} s …\n`);
@@ -250,7 +252,7 @@ async function main(): Promise<void> {
       writeFileSync(file, `target: http://127.0.0.1:${target.port}/t${t}\nmonitor:\n  interval: ${intervalMs}ms\n  retries: 0\n  defaults: false\n  maxRequestsPerHour: 10000000\n  maxRate: 100000\n  probes:\n${probes}\n`);
       configs.push(file);
     }
-    console.log(`fleet capacity: ${monitors} HTTP monitors @ ${intervalMs / 1000} s (${((monitors / intervalMs) * 1000).toFixed(1)} runs/s demanded), app latency ${latencyMs} ms, concurrency ${concurrency}/worker, lease ${leaseMs / 1000} s, warm-up ${warmupMs / 1000} s, window ${measureMs / 1000} s; ${availableParallelism()} CPUs, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`fleet capacity: ${monitors} HTTP monitors @ ${intervalMs / 1000} s (${((monitors / intervalMs) * 1000).toFixed(1)} runs/s demanded), app latency ${latencyMs} ms, concurrency ${concurrency}/worker, connections ${connections ?? 'default'}/worker, lease ${leaseMs / 1000} s, warm-up ${warmupMs / 1000} s, window ${measureMs / 1000} s; ${availableParallelism()} CPUs, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const results: Result[] = [];
     for (const n of workerCounts) {
       process.stderr.write(`${n} worker(s):\n`);
