@@ -154,6 +154,12 @@ export const MIGRATIONS: Migration[] = [
         heartbeat_at BIGINT NOT NULL,
         stopped_at BIGINT
       )`,
+      // How far ahead each target's probe slots and audit ticks are queued: whichever worker plans next starts there.
+      `CREATE TABLE fleet_plan (
+        target_name TEXT PRIMARY KEY,
+        planned_until BIGINT NOT NULL,
+        config_updated_at BIGINT NOT NULL
+      )`,
       `CREATE TABLE fleet_audits (
         target_name TEXT NOT NULL,
         tick BIGINT NOT NULL,

@@ -44,6 +44,13 @@ export class TargetCache {
   }
 
   async refresh(db: SqlExecutor): Promise<void> {
+    // Versions first: the configs themselves are read only when one changed.
+    const versions = await db.all(`SELECT name, updated_at, enabled FROM fleet_targets`);
+    const changed = versions.some((v) => {
+      const have = this.byName.get(String(v['name']));
+      return !have ? this.broken.get(String(v['name'])) !== Number(v['updated_at']) : have.row.updatedAt !== Number(v['updated_at']) || have.row.enabled !== (Number(v['enabled']) === 1);
+    });
+    if (!changed && versions.length === this.byName.size + [...this.broken.keys()].filter((n) => !this.byName.has(n)).length) return;
     const rows = await listFleetTargets(db);
     const seen = new Set<string>();
     for (const row of rows) {

@@ -90,7 +90,8 @@ export class FleetWorker {
   private pump: JobPump<ProbeJobData> | undefined;
   /* The fields above are set in start(); stop() copes with a start that failed half-way. */
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly plannedUntil = new Map<string, number>();
+  /** The active locations the last round planned for (a change replans the horizon). */
+  private lastLocations: string | undefined;
   private readonly warnedConfirm = new Map<string, number>();
   private readonly abort = new AbortController();
   private planning: Promise<void> | undefined;
@@ -204,17 +205,28 @@ export class FleetWorker {
     const horizon = this.opts.horizonMs ?? Math.max(10_000, 3 * (this.opts.planEveryMs ?? 2000));
     const until = now + horizon;
     const leaseS = Math.max(1, Math.ceil(this.opts.leaseMs / 1000));
-    const marks = new Map<string, number>();
     const n = await inTransaction(this.pool, async (c) => {
       const got = await c.query(`SELECT pg_try_advisory_xact_lock($1::bigint) AS ok`, [lockKey('lr-planner')]);
       if (got.rows[0]?.['ok'] !== true) return 0;
       const locations = await this.activeLocations(c);
+      // The watermark per target: a slot is planned by exactly one round, whichever worker runs it.
+      // A changed config (or a changed set of locations) replans from now; the deterministic ids make the overlap harmless.
+      const marks = new Map<string, { until: number; version: number }>();
+      for (const r of (await c.query(`SELECT target_name, planned_until, config_updated_at FROM fleet_plan`)).rows) {
+        marks.set(String(r['target_name']), { until: Number(r['planned_until']), version: Number(r['config_updated_at']) });
+      }
+      const locVersion = locations.join(',');
       const jobs: PgBoss.JobInsert[] = [];
+      const planned: Array<[string, number, number]> = [];
       for (const t of this.targets.all()) {
+        const mark = marks.get(t.row.name);
+        const version = t.row.updatedAt;
+        const fresh = !mark || mark.version !== version || this.lastLocations !== locVersion;
+        const from = fresh ? now : Math.max(now, mark.until);
+        if (from >= until) continue;
+        planned.push([t.row.name, until, version]);
         for (const [local, p] of t.probes) {
-          const from = Math.max(now, this.plannedUntil.get(p.id) ?? now);
           const slots = slotsBetween(phaseOf(p.id, p.intervalMs), p.intervalMs, from, until);
-          marks.set(p.id, until);
           const confirm = p.confirm ?? 1;
           if (confirm > 1 && locations.length < confirm && this.warnedConfirm.get(p.id) !== locations.length) {
             this.warnedConfirm.set(p.id, locations.length);
@@ -230,9 +242,6 @@ export class FleetWorker {
           }
         }
         if (t.row.schedule) {
-          const key = `audit:${t.row.name}:${t.row.schedule}`;
-          const from = Math.max(now, this.plannedUntil.get(key) ?? now);
-          marks.set(key, until);
           let deadline = 120_000;
           try {
             deadline = configOf(t.row, this.opts.env).budget.deadlineMs;
@@ -244,11 +253,18 @@ export class FleetWorker {
           }
         }
       }
+      for (const [name, u, version] of planned) {
+        await c.query(
+          `INSERT INTO fleet_plan (target_name, planned_until, config_updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (target_name) DO UPDATE SET planned_until = excluded.planned_until, config_updated_at = excluded.config_updated_at`,
+          [name, u, version],
+        );
+      }
+      this.lastLocations = locVersion;
       const db = { executeSql: (text: string, values: unknown[]) => c.query(text, values) };
       for (let i = 0; i < jobs.length; i += 2000) await this.boss.insert(jobs.slice(i, i + 2000), { db });
       return jobs.length;
     });
-    for (const [k, v] of marks) this.plannedUntil.set(k, v);
     this.counters.planned += n;
   }
 
