@@ -30,7 +30,7 @@ export interface CrawlSettings {
   maxRequests: number;
 }
 
-export const CRAWL_DEFAULTS: CrawlSettings = { maxPages: 30, maxDepth: 3, seconds: 90, maxRequests: 400 };
+export const CRAWL_DEFAULTS: CrawlSettings = { maxPages: 30, maxDepth: 3, seconds: 45, maxRequests: 400 };
 
 /** The crawl's settings from `api.crawl`; `enabled` undefined means "when the landing page is HTML". */
 export function crawlSettings(config: Config): CrawlSettings & { enabled?: boolean } {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
-import { auditConfig } from '../access/run.js';
+import { auditConfig } from './run.js';
 import { SHOP_FLAWS, shopSpaConfig, startShopSpa, type ShopSpa } from '../fixtures/shop-spa/server.js';
 
 /**
