@@ -446,6 +446,7 @@ export async function crawl(input: CrawlInput): Promise<CrawlResult> {
       const here = page.url();
       const snapshot = await readPage(page).catch(() => undefined);
       if (!snapshot) continue;
+      for (const e of endpointsFromScript(snapshot.inline)) if (!result.scriptEndpoints.some((x) => x.method === e.method && x.path === e.path)) result.scriptEndpoints.push(e);
       for (const l of snapshot.links) {
         const kind = kindOfText(l.text) ?? kindOfText(l.href);
         if (kind && result.links.length < 200 && !result.links.some((x) => x.url === l.href)) result.links.push({ url: l.href, text: l.text.slice(0, 80), kind });
@@ -525,6 +526,8 @@ function recordRequest(req: Request, identity: string | undefined, redact: (s: s
 }
 
 interface PageSnapshot {
+  /** Inline script text (endpoints the page's own code calls). */
+  inline: string;
   links: Array<{ href: string; text: string }>;
   forms: Array<{ method: string; action: string; label: string; fields: Array<{ name: string; type: string; value?: string }> }>;
 }
@@ -545,7 +548,11 @@ async function readPage(page: Page): Promise<PageSnapshot> {
         ...((i as HTMLInputElement).value && (i.getAttribute('type') ?? '').toLowerCase() !== 'password' ? { value: (i as HTMLInputElement).value.slice(0, 100) } : {}),
       })),
     }));
-    return { links, forms };
+    const inline = [...document.querySelectorAll('script:not([src])')]
+      .map((x) => x.textContent ?? '')
+      .join('\n')
+      .slice(0, 200_000);
+    return { inline, links, forms };
   });
 }
 
