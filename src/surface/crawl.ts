@@ -275,7 +275,7 @@ export async function crawl(input: CrawlInput): Promise<CrawlResult> {
           if (!how.ok) continue;
           if (how.landed) startUrls = [how.landed, ...startUrls];
         }
-        const maxPages = who ? input.settings.maxPages : Math.max(1, Math.ceil(input.settings.maxPages / 2));
+        const maxPages = who || input.identities.length === 0 ? input.settings.maxPages : Math.max(1, Math.ceil(input.settings.maxPages / 2));
         const found = await visit(page, startUrls, identity, maxPages);
         if (!who && found.loginPage) loginPage ??= found.loginPage;
       } finally {
@@ -534,10 +534,19 @@ interface PageSnapshot {
 
 async function readPage(page: Page): Promise<PageSnapshot> {
   return page.evaluate(() => {
-    const links = [...document.querySelectorAll('a[href], [data-href]')].slice(0, 2000).map((a) => ({
-      href: (a as HTMLAnchorElement).href || new URL(a.getAttribute('data-href') ?? '', location.href).href,
-      text: ((a as HTMLElement).innerText ?? '').trim(),
-    }));
+    // At most 3 links per numbered shape (/items/1, /items/2 …) and 2000 in all, so a page of
+    // thousands of numbered links still yields its other links.
+    const perShape = new Map<string, number>();
+    const links: Array<{ href: string; text: string }> = [];
+    for (const a of document.querySelectorAll('a[href], [data-href]')) {
+      if (links.length >= 2000) break;
+      const href = (a as HTMLAnchorElement).href || new URL(a.getAttribute('data-href') ?? '', location.href).href;
+      const shape = href.split('#')[0]!.replace(/[0-9a-f]{8,}/gi, 'h').replace(/\d+/g, '0');
+      const n = perShape.get(shape) ?? 0;
+      if (n >= 3) continue;
+      perShape.set(shape, n + 1);
+      links.push({ href, text: ((a as HTMLElement).innerText ?? '').trim().slice(0, 80) });
+    }
     const forms = [...document.querySelectorAll('form')].slice(0, 30).map((f) => ({
       method: (f.getAttribute('method') ?? 'GET').toUpperCase(),
       action: f.getAttribute('action') ?? '',

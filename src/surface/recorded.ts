@@ -1,4 +1,4 @@
-import { templatize } from './object-ids.js';
+import { singular, templatize } from './object-ids.js';
 import { HTTP_METHODS, type HttpMethod, type Route, type RouteExample } from './routes.js';
 
 /**
@@ -98,11 +98,50 @@ export function routesFromRecordedCalls(calls: readonly RecordedCall[], opts: { 
       examples[i] = example;
     }
   }
-  for (const route of byKey.values()) {
+  const routes = mergeSlugSiblings([...byKey.values()]);
+  for (const route of routes) {
     // Denied anonymously, answered for an identity: the route needs credentials.
     const anon = route.examples!.filter((e) => !e.identity && e.status !== undefined);
     const named = route.examples!.filter((e) => e.identity && e.status !== undefined);
     if (route.auth === undefined && anon.length && anon.every((e) => e.status === 401 || e.status === 403) && named.some((e) => e.status! >= 200 && e.status! < 300)) route.auth = true;
   }
-  return { routes: [...byKey.values()], skipped };
+  return { routes, skipped };
+}
+
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,80}$/;
+
+/**
+ * Slug-named objects (`/api/pages/about`, `/api/pages/pricing`, `/api/pages/team`) are one route: three
+ * or more calls that differ only in their last segment, under a plural collection word, become
+ * `/api/pages/{pageId}`. A version or API root (`/api/me`, `/api/orders`) is never merged.
+ */
+export function mergeSlugSiblings(routes: Route[]): Route[] {
+  const groups = new Map<string, Route[]>();
+  for (const r of routes) {
+    const segs = r.path.split('/');
+    const last = segs.at(-1) ?? '';
+    const prev = segs.at(-2) ?? '';
+    if (segs.length < 3 || last.startsWith('{') || !SLUG.test(last) || prev.startsWith('{') || !/[a-z]s$/i.test(prev) || /^(?:api|apis|v\d+|rest|internal)$/i.test(prev)) continue;
+    const key = `${r.method} ${segs.slice(0, -1).join('/')}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const merged = new Set<Route>();
+  const out: Route[] = [];
+  for (const [key, members] of groups) {
+    if (members.length < 3) continue;
+    const prefix = key.slice(key.indexOf(' ') + 1);
+    const prev = prefix.split('/').at(-1)!;
+    const name = `${singular(prev).replace(/[-_]+([a-z0-9])/gi, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}Id`;
+    const first = members[0]!;
+    const route: Route = { ...first, path: `${prefix}/{${name}}`, params: [{ name, in: 'path', required: true }, ...first.params.filter((p) => p.in !== 'path')], examples: [] };
+    for (const m of members) {
+      merged.add(m);
+      const slug = m.path.split('/').at(-1)!;
+      for (const e of m.examples ?? []) if (route.examples!.length < 8) route.examples!.push({ ...e, pathValues: { ...(e.pathValues ?? {}), [name]: slug } });
+      if (m.auth) route.auth = true;
+      for (const p of m.params) if (p.in === 'query' && !route.params.some((x) => x.name === p.name)) route.params.push(p);
+    }
+    out.push(route);
+  }
+  return [...routes.filter((r) => !merged.has(r)), ...out];
 }

@@ -128,3 +128,38 @@ describe('HAR import and the crawl are one path', () => {
     expect(fromHar.map((r) => r.examples!.map((e) => [e.url, e.status, e.requestBody]))).toEqual(fromCalls.map((r) => r.examples!.map((e) => [e.url, e.status, e.requestBody])));
   });
 });
+
+describe('a site with thousands of links', () => {
+  it('stays within the page bound and the request allowance, and says which bound stopped it', async () => {
+    const { startLinkFarm } = await import('../fixtures/link-farm/server.js');
+    const farm = await startLinkFarm({ items: 2000, words: 2000 });
+    const http = new HttpClient({ maxRequests: 1000, rate: 500, timeoutMs: 5000, maxBodyBytes: 1 << 20 });
+    try {
+      const byPages = await crawl({ base: new URL(farm.url), http, settings: { maxPages: 12, maxDepth: 5, seconds: 120, maxRequests: 300 }, identities: [], exclude: [], allowWrites: false });
+      expect(byPages.pages.length).toBe(12);
+      expect(byPages.stoppedBy).toContain('pages');
+      expect(farm.requests()).toBeLessThanOrEqual(byPages.requests);
+      // Numbered pages of one template are visited at most twice.
+      expect(byPages.pages.filter((p) => /\/items\/\d+$/.test(p.url)).length).toBeLessThanOrEqual(2);
+
+      const before = farm.requests();
+      const byBudget = await crawl({ base: new URL(farm.url), http, settings: { maxPages: 500, maxDepth: 5, seconds: 120, maxRequests: 20 }, identities: [], exclude: [], allowWrites: false });
+      expect(byBudget.stoppedBy).toContain('budget');
+      expect(byBudget.requests).toBeLessThanOrEqual(20);
+      expect(farm.requests() - before).toBeLessThanOrEqual(20);
+      expect(http.stats.requests).toBe(byPages.requests + byBudget.requests);
+    } finally {
+      await http.close();
+      await farm.close();
+    }
+  }, 150_000);
+});
+
+describe('slug-named objects', () => {
+  it('become one route when three or more calls differ only in the last segment under a collection', () => {
+    const call = (path: string) => ({ method: 'GET', url: `http://app.test${path}`, status: 200, contentType: 'application/json' });
+    const routes = routesFromRecordedCalls([call('/api/pages/about'), call('/api/pages/pricing'), call('/api/pages/team'), call('/api/me'), call('/api/orders'), call('/api/invoices'), call('/api/teams/acme'), call('/api/teams/globex')], { origin: 'http://app.test', source: 'crawl' }).routes;
+    expect(routes.map((r) => r.path).sort()).toEqual(['/api/invoices', '/api/me', '/api/orders', '/api/pages/{pageId}', '/api/teams/acme', '/api/teams/globex']);
+    expect(routes.find((r) => r.path === '/api/pages/{pageId}')!.examples!.map((e) => e.pathValues?.['pageId'])).toEqual(['about', 'pricing', 'team']);
+  });
+});
