@@ -144,7 +144,7 @@ export const ConfigSchema = z
                 /** Link depth from the start pages. */
                 maxDepth: z.number().int().nonnegative().max(20).default(3),
                 /** Wall-clock bound of the whole crawl, seconds. */
-                seconds: z.number().positive().max(3600).default(45),
+                seconds: z.number().positive().max(3600).default(30),
                 /** Requests the browser may send (reserved from the run's budget; at most a third of what is left). */
                 maxRequests: z.number().int().positive().default(400),
               })

@@ -30,7 +30,7 @@ export interface CrawlSettings {
   maxRequests: number;
 }
 
-export const CRAWL_DEFAULTS: CrawlSettings = { maxPages: 30, maxDepth: 3, seconds: 45, maxRequests: 400 };
+export const CRAWL_DEFAULTS: CrawlSettings = { maxPages: 30, maxDepth: 3, seconds: 30, maxRequests: 400 };
 
 /** The crawl's settings from `api.crawl`; `enabled` undefined means "when the landing page is HTML". */
 export function crawlSettings(config: Config): CrawlSettings & { enabled?: boolean } {
@@ -222,13 +222,16 @@ export async function crawl(input: CrawlInput): Promise<CrawlResult> {
     void p.finally(() => pending.delete(p));
   };
   const timeLeft = (): number => deadline - Date.now();
+  let passEnd = deadline;
   const outOfBudget = (): boolean => used >= allowance;
 
   try {
     const passes: Array<CrawlIdentity | undefined> = [undefined, ...input.identities];
     let loginPage = input.loginPage;
-    for (const who of passes) {
+    for (const [passIndex, who] of passes.entries()) {
       if (timeLeft() <= 0 || input.signal?.aborted || outOfBudget()) break;
+      // Every pass gets a fair share of the time that is left, so the last identity is crawled too.
+      passEnd = Date.now() + timeLeft() / (passes.length - passIndex);
       const identity = who?.name;
       const state = { loggingIn: false };
       const extraHeaders: Record<string, string> = {};
@@ -425,6 +428,10 @@ export async function crawl(input: CrawlInput): Promise<CrawlResult> {
         stop('time');
         break;
       }
+      if (Date.now() >= passEnd) {
+        result.notes.push(`${identity ?? 'anonymous'}: its share of the crawl time ran out after ${visited} page(s)`);
+        break;
+      }
       if (outOfBudget()) {
         stop('budget');
         break;
@@ -440,7 +447,13 @@ export async function crawl(input: CrawlInput): Promise<CrawlResult> {
         await page.waitForLoadState('networkidle', { timeout: Math.max(200, Math.min(3000, timeLeft())) }).catch(() => undefined);
         rec.title = (await page.title().catch(() => '')).slice(0, 120);
       } catch (err) {
-        result.notes.push(`${url}${identity ? ` (as ${identity})` : ''}: ${(err as Error).message.split('\n')[0]}`);
+        const message = (err as Error).message;
+        // A link to a file the server sends as a download (an export) is an API call, not a page.
+        if (/Download is starting/i.test(message)) {
+          result.pages.pop();
+          visited--;
+          result.calls.push({ method: 'GET', url, resourceType: 'download', ...(identity ? { identity } : {}) });
+        } else result.notes.push(`${url}${identity ? ` (as ${identity})` : ''}: ${message.split('\n')[0]}`);
         continue;
       }
       const here = page.url();

@@ -43,7 +43,7 @@ export function isApiCall(c: RecordedCall, origin?: string): boolean {
   }
   if (origin && url.origin !== origin) return false;
   if (STATIC_PATH.test(url.pathname)) return false;
-  if (c.resourceType && !['fetch', 'xhr', 'document', 'other'].includes(c.resourceType)) return false;
+  if (c.resourceType && !['fetch', 'xhr', 'document', 'download', 'other'].includes(c.resourceType)) return false;
   // A page navigation is not an API call; a form submitted to the server (non-GET document) is.
   const isPage = method === 'GET' && (c.resourceType === 'document' || (/text\/html/i.test(c.contentType ?? '') && !/json/i.test(c.requestAccept ?? '')));
   return !isPage;

@@ -457,7 +457,7 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
       routes = merged.routes;
       const who = Object.entries(crawlSummary.pagesBy).map(([k, v]) => `${v} as ${k}`).join(', ');
       sources.push(`Chromium crawl (${crawlSummary.pages} pages: ${who || 'none'}; ${crawled.calls.length} API calls recorded; ${fromCalls.routes.length} routes, ${merged.added} new; ${crawled.requests} requests, ${(crawled.ms / 1000).toFixed(1)} s)`);
-      const scripts = crawled.scriptEndpoints.map((e) => ({ method: e.method, path: e.path, source: 'bundle' as const, params: pathParams(e.path) }));
+      const scripts = crawled.scriptEndpoints.filter((e) => !/^\/(?:api|apis|v\d+|rest)\/?$/i.test(e.path)).map((e) => ({ method: e.method, path: e.path, source: 'bundle' as const, params: pathParams(e.path) }));
       if (scripts.length) {
         const m2 = addDiscovered(routes, scripts);
         routes = m2.routes;
