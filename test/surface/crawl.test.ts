@@ -163,3 +163,24 @@ describe('slug-named objects', () => {
     expect(routes.find((r) => r.path === '/api/pages/{pageId}')!.examples!.map((e) => e.pathValues?.['pageId'])).toEqual(['about', 'pricing', 'team']);
   });
 });
+
+describe('an identity configured with a ready-made session (no login form to drive)', () => {
+  it('gets its cookie injected into the browser context and crawls as that identity', async () => {
+    const app = await startShopSpa();
+    const http = new HttpClient({ maxRequests: 500, rate: 500, timeoutMs: 5000, maxBodyBytes: 1 << 20, scope: [app.url] });
+    try {
+      const res = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: app.users.bob.email, password: app.users.bob.password }) });
+      const sid = /sid=([a-f0-9]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+      const config = ConfigSchema.parse({ target: app.url, identities: { carl: { tenant: 'globex', login: { kind: 'cookie', name: 'sid', value: sid } } } });
+      const r = await crawl({ base: new URL(app.url), http, settings: { maxPages: 6, maxDepth: 2, seconds: 60, maxRequests: 200 }, identities: Object.entries(config.identities).map(([name, c]) => ({ name, config: c })), exclude: [], allowWrites: false });
+      expect(r.logins['carl']).toMatch(/session was given to the browser \(1 cookie/);
+      const mine = r.calls.filter((c) => c.identity === 'carl' && new URL(c.url).pathname === '/api/orders');
+      expect(mine.map((c) => c.status)).toContain(200);
+      expect(mine.find((c) => c.status === 200)!.responseBody).toContain('Globex hammock');
+      expect(JSON.stringify(r.calls)).not.toContain(sid);
+    } finally {
+      await http.close();
+      await app.close();
+    }
+  }, 90_000);
+});
