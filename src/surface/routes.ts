@@ -8,6 +8,7 @@ import { endpointsFromScript, scriptUrls } from './bundles.js';
 import { crawlGatherer, type CrawlResult } from './crawl.js';
 import { routesFromHar } from './har.js';
 import { routesFromRecordedCalls } from './recorded.js';
+import { callsFromPlaywrightTrace, isZip } from './trace.js';
 import { isObjectIdName, isTenantName, templateMatcher } from './object-ids.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -375,16 +376,28 @@ export function addDiscovered(base: Route[], found: Route[]): { routes: Route[];
   return { routes: out, added };
 }
 
-async function loadHar(ctx: GatherContext, ref: string): Promise<unknown> {
+/** `api.har`: a HAR file, or a Playwright trace (trace.zip, or its .network file): both become routes the same way. */
+async function loadRecording(ctx: GatherContext, ref: string): Promise<Route[]> {
   const file = isAbsolute(ref) ? ref : resolve(ctx.configDir, ref);
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+  const buf = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`api.har ${file}: ${err.code === 'ENOENT' ? 'file not found' : err.message}`);
   });
+  const origin = ctx.target.baseUrl?.origin;
+  const opts = { ...(origin ? { origin } : {}), source: 'har' as const };
+  if (isZip(buf) || /\.network$/i.test(file)) {
+    try {
+      return routesFromRecordedCalls(callsFromPlaywrightTrace(buf), opts).routes;
+    } catch (err) {
+      throw new Error(`api.har ${file}: not a readable Playwright trace (${(err as Error).message})`, { cause: err });
+    }
+  }
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(buf.toString('utf8'));
   } catch (err) {
     throw new Error(`api.har ${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
+  return routesFromHar(doc, origin).routes;
 }
 
 /** Endpoints the app's own front end calls, read from the scripts its landing page loads (a few requests). */
@@ -427,11 +440,10 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
     routes = mergeRoutes(routes, fromConfig);
     if (ctx.config.api.har) {
       try {
-        const origin = ctx.target.baseUrl?.origin;
-        const har = routesFromHar(await loadHar(ctx, ctx.config.api.har), origin);
-        const merged = addDiscovered(routes, har.routes);
+        const har = await loadRecording(ctx, ctx.config.api.har);
+        const merged = addDiscovered(routes, har);
         routes = merged.routes;
-        sources.push(`HAR ${ctx.config.api.har} (${har.routes.length} API routes, ${merged.added} new)`);
+        sources.push(`HAR ${ctx.config.api.har} (${har.length} API routes, ${merged.added} new)`);
       } catch (err) {
         warnings.push((err as Error).message);
       }
