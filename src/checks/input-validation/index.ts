@@ -7,3 +7,5 @@ import { invalidPayloads } from './invalid-payloads.js';
 export const checks: Check<any>[] = [errorLeakage, invalidPayloads];
 import { reflectedXss } from './reflected-xss.js';
 checks.push(reflectedXss);
+import { openRedirect } from './open-redirect.js';
+checks.push(openRedirect);
