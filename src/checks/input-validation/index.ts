@@ -9,3 +9,5 @@ import { reflectedXss } from './reflected-xss.js';
 checks.push(reflectedXss);
 import { openRedirect } from './open-redirect.js';
 checks.push(openRedirect);
+import { domXss } from './dom-xss.js';
+checks.push(domXss);

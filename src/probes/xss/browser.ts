@@ -111,6 +111,9 @@ export class XssBrowser {
     let chromium: LaunchedChromium;
     try {
       chromium = await launchChromium({
+        // The postMessage probe frames the target from an opaque (data:) origin, as an attacker's page
+        // would; Private Network Access would refuse that frame for a loopback or LAN target.
+        args: ['--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessForNavigations,PrivateNetworkAccessForIframes,LocalNetworkAccessChecks'],
         allowRequest: () => (counter.used < allowance ? (counter.used++, true) : false),
         ...(ctx.env[CHROMIUM_ENV] ? { executablePath: ctx.env[CHROMIUM_ENV] } : {}),
         ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
