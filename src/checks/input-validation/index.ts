@@ -11,3 +11,5 @@ import { openRedirect } from './open-redirect.js';
 checks.push(openRedirect);
 import { domXss } from './dom-xss.js';
 checks.push(domXss);
+import { storedXss } from './stored-xss.js';
+checks.push(storedXss);

@@ -145,6 +145,8 @@ export class XssBrowser {
     let c = this.contexts.get(key);
     if (c) return c;
     c = await this.chromium.newContext({ javaScriptEnabled: true });
+    // Chromium fetches /favicon.ico once per context outside route interception: count it.
+    this.counter.used++;
     await c.exposeFunction('__lrReport', (kind: string, json: string) => this.record(kind, json));
     await c.addInitScript({ content: initScript(this.prefix) });
     const base = this.ctx.target.baseUrl!;
@@ -206,7 +208,7 @@ export class XssBrowser {
         // The sender is another origin (an opaque data: page framing the target), as an attacker's page would be.
         const opener = `data:text/html,${encodeURIComponent(`<!doctype html><iframe src="${req.url.replace(/"/g, '&quot;')}" width="800" height="600"></iframe>`)}`;
         await page.goto(opener, { waitUntil: 'load', timeout: this.timeoutMs });
-        await page.waitForTimeout(req.settleMs ?? 400);
+        await page.waitForTimeout(req.settleMs ?? 300);
         await page.evaluate((msgs) => {
           const w = document.querySelector('iframe')?.contentWindow;
           for (const m of msgs) w?.postMessage(m, '*');
@@ -214,7 +216,7 @@ export class XssBrowser {
       } else {
         await page.goto(req.url, { waitUntil: 'load', timeout: this.timeoutMs });
       }
-      await page.waitForTimeout(req.settleMs ?? 400);
+      await page.waitForTimeout(req.settleMs ?? 300);
       if (req.clickPayloadLinks) {
         await page
           .evaluate(() => {
