@@ -57,6 +57,19 @@ export function derivedFrom(token: string, identifiers: Record<string, string>):
   return undefined;
 }
 
+/** Tokens of messages that were not there before, whatever order the mailbox lists them in (repeats counted). */
+export function newMessages(before: readonly string[], now: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const t of before) left.set(t, (left.get(t) ?? 0) + 1);
+  const out: string[] = [];
+  for (const t of now) {
+    const c = left.get(t) ?? 0;
+    if (c > 0) left.set(t, c - 1);
+    else out.push(t);
+  }
+  return out;
+}
+
 /** One token per message, in order, repeats kept (a mailbox that is a JSON list, or `{ messages: [...] }`). */
 export function messageTokens(body: string): string[] {
   let json: unknown;
@@ -115,15 +128,15 @@ export const tokenQualityGatherer = defineGatherer<TokenQuality>({
     const mailbox = ep['mailbox'];
     const post = (path: string, body: unknown, extra: { headers?: Record<string, string>; identity?: string } = {}): Promise<HttpExchange> =>
       ctx.http.request({ method: 'POST', url: new URL(path, base), json: body, ...(extra.headers ? { headers: extra.headers, credentialed: true } : {}), ...(extra.identity ? { identity: extra.identity } : {}), area: 'authentication' });
-    const inbox = new Map<string, number>();
+    const inbox = new Map<string, string[]>();
     /** Tokens of the messages that arrived for this address since the last look (mailbox), else the ones in the response. */
     const newTokens = async (email: string, response: HttpExchange): Promise<string[]> => {
       let found: string[] = [];
       if (mailbox) {
         const ex = await ctx.http.request({ url: mailboxUrl(mailbox, email, base), area: 'authentication' });
         const all = ex.response && isSuccess(ex) ? messageTokens(ex.response.text()) : [];
-        found = all.slice(inbox.get(email) ?? 0);
-        inbox.set(email, all.length);
+        found = newMessages(inbox.get(email) ?? [], all);
+        inbox.set(email, all);
       }
       if (found.length === 0 && response.response) {
         const t = tokenOf(response.response.json());
