@@ -15,7 +15,16 @@ import { webSurfaceGatherer } from '../web/surface.js';
  */
 
 export const EVIL_HOST = 'evil.example';
-export const REDIRECT_VARIANTS = [`https://${EVIL_HOST}/`, `//${EVIL_HOST}/`, `/\\${EVIL_HOST}/`, `https:${EVIL_HOST}`] as const;
+/**
+ * An absolute URL, then forms browsers also resolve to another host: protocol-relative, backslash
+ * (WHATWG treats `\\` as `/`), and scheme-relative — which only leaves the site when the scheme
+ * differs from the page's, so it names the other one.
+ */
+export function redirectVariants(targetProtocol: string): string[] {
+  const other = targetProtocol === 'https:' ? 'http' : 'https';
+  return [`https://${EVIL_HOST}/`, `//${EVIL_HOST}/`, `/\\${EVIL_HOST}/`, `${other}:${EVIL_HOST}`];
+}
+export const REDIRECT_VARIANTS = redirectVariants('http:');
 
 export interface RedirectCandidate {
   method: 'GET' | 'POST';
@@ -113,7 +122,7 @@ export const openRedirectGatherer = defineGatherer<OpenRedirects>({
       }
       const r: RedirectResult = { candidate: c, attempts: [] };
       const s = c.method === 'GET' && c.identity ? sessions.get(c.identity) : undefined;
-      for (const variant of REDIRECT_VARIANTS) {
+      for (const variant of redirectVariants(base.protocol)) {
         const u = new URL(c.url);
         let form = c.form;
         if (c.param.startsWith('form:')) form = { ...c.form, [c.param.slice(5)]: variant };
