@@ -173,8 +173,8 @@ export const reflectedXssGatherer = defineGatherer<ReflectedXss>({
               const id = Number(m?.[1] ?? n);
               const value = EMAILISH.test(r.candidate.param) && r.candidate.kind !== 'query' ? `${payload}@example.test` : payload;
               const visit = r.candidate.method === 'POST'
-                ? await browser.visit({ url: r.candidate.url, post: { action: r.candidate.url, fields: { ...r.candidate.others, [r.candidate.param]: value } }, ...(s ? { identity: s } : {}), clickPayloadLinks: context === 'url-attr' })
-                : await browser.visit({ url: urlWith(r.candidate, value), ...(s ? { identity: s } : {}), clickPayloadLinks: context === 'url-attr' });
+                ? await browser.visit({ url: r.candidate.url, post: { action: r.candidate.url, fields: { ...r.candidate.others, [r.candidate.param]: value } }, ...(s ? { identity: s } : {}), clickPayloadLinks: context === 'url-attr', settleMs: 150 })
+                : await browser.visit({ url: urlWith(r.candidate, value), ...(s ? { identity: s } : {}), clickPayloadLinks: context === 'url-attr', settleMs: 150 });
               const executed = visit.executed.find((e) => e.n === id);
               r.attempts.push({ context, payload: value, n: id, url: r.candidate.method === 'POST' ? r.candidate.url : urlWith(r.candidate, value), ...(executed ? { executed } : {}), ...(visit.error ? { error: visit.error } : {}) });
               if (executed) break outer;

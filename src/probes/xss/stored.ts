@@ -149,7 +149,7 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         for (const viewer of viewers) {
           for (const page of pages) {
             if (browser.exhausted) break;
-            const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}) });
+            const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}), settleMs: 150 });
             viewed.push({ page, viewer: viewer?.identity ?? 'anonymous' });
             noteHits(v.executed, page, viewer?.identity ?? 'anonymous');
           }
