@@ -74,7 +74,7 @@ export const webSurfaceGatherer = defineGatherer<WebSurface>({
       const seen = new Set<string>();
       const queue = [...starts];
       let fetched = 0;
-      while (queue.length && fetched < MAX_PAGES && ctx.http.remaining > 50) {
+      while (queue.length && fetched < MAX_PAGES && ctx.http.remaining > 20) {
         const url = queue.shift()!;
         if (seen.has(url) || excluded(url)) continue;
         seen.add(url);
@@ -105,7 +105,7 @@ export const webSurfaceGatherer = defineGatherer<WebSurface>({
     } catch (err) {
       if (!(err instanceof NotApplicable) && !(err instanceof Error && /OpenAPI|openapi/.test(err.message))) throw err;
     }
-    if (out.pages.length === 0) throw new NotApplicable('the landing page could not be fetched');
+    if (out.pages.length === 0) throw new NotApplicable(ctx.http.remaining <= 20 ? 'the request budget ran low before the pages could be fetched: raise --max-requests' : 'the landing page could not be fetched');
     return out;
   },
 });
