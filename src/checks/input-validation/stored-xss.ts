@@ -21,20 +21,30 @@ export const storedXss = defineCheck({
       byField.set(k, [...(byField.get(k) ?? []), h]);
     }
     for (const [k, hits] of byField) {
-      const h = hits[0]!;
+      const ran = hits.filter((x) => x.exec);
+      const h = ran[0] ?? hits[0]!;
       const viewers = [...new Set(hits.map((x) => x.viewer))];
       const pages = [...new Set(hits.map((x) => new URL(x.page).pathname))];
       const clean = probe.cleanup.find((c) => c.write === h.write);
+      const via = h.write.via === 'api' ? `the API's "${h.field}" value of POST ${new URL(h.write.form.action).pathname}` : `the "${h.field}" field of POST ${new URL(h.write.form.action).pathname}`;
+      const sink = hits.find((x) => x.sink)?.sink;
+      const n = h.exec?.n ?? h.write.fields[h.field];
       out.push({
-        status: 'fail',
-        title: `Stored XSS: the "${h.field}" field of POST ${new URL(h.write.form.action).pathname} runs script on ${pages.join(', ')} (viewed by ${viewers.join(', ')})`,
+        status: ran.length ? 'fail' : 'warn',
+        ...(ran.length ? {} : { severity: 'medium' as const }),
+        title: ran.length
+          ? `Stored XSS: ${via} runs script on ${pages.join(', ')} (viewed by ${viewers.join(', ')})`
+          : `${via} reaches ${sink?.sink ?? 'a DOM sink'} on ${pages.join(', ')} unsanitised (the payload did not run)`,
         location: { url: h.write.form.action, method: 'POST', detail: h.field },
         discriminator: k,
         evidence: {
-          request: `POST ${h.write.form.action}${h.write.identity ? ` (as ${h.write.identity})` : ''}\n${h.field}=<the run's marker payload, calls __lrx(${h.exec.n})>`,
+          request: `POST ${h.write.form.action}${h.write.identity ? ` (as ${h.write.identity})` : ''}\n${h.field}=<the run's marker payload, calls __lrx(${n})>`,
           notes: [
-            `Proof: after the run created an object through this form, Chromium loaded ${h.page} as ${h.viewer} and the stored payload ran — it called __lrx(${h.exec.n}) from: ${h.exec.stack.split('\n').slice(0, 3).map((l) => l.trim()).join(' | ') || '(inline handler)'}.`,
-            `It ran for: ${hits.map((x) => `${x.viewer} on ${new URL(x.page).pathname}`).join('; ')}.`,
+            h.exec
+              ? `Proof: after the run created an object${h.write.via === 'api' ? ' through the API' : ' through this form'}, Chromium loaded ${h.page} as ${h.viewer} and the stored payload ran — it called __lrx(${h.exec.n}) from: ${h.exec.stack.split('\n').slice(0, 3).map((l) => l.trim()).join(' | ') || '(inline handler)'}.`
+              : `After the run created an object, ${h.page} (as ${h.viewer}) passed the stored payload to ${sink?.sink}.`,
+            ...(sink ? [`DOM sink ${sink.sink} got the value; stack: ${sink.stack.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 4).join(' | ')}`] : []),
+            `Seen by: ${hits.map((x) => `${x.viewer} on ${new URL(x.page).pathname}${x.exec ? ' (ran)' : ''}`).join('; ')}.`,
             `Clean-up: ${clean ? clean.detail : 'not attempted'}.`,
           ],
         },
@@ -45,7 +55,7 @@ export const storedXss = defineCheck({
       const ok = probe.writes.filter((w) => !w.error);
       out.push(
         ok.length
-          ? { status: 'pass', location: base, evidence: { notes: [`${ok.length} form(s) written with markers (${ok.map((w) => `POST ${new URL(w.form.action).pathname}`).join(', ')}), ${probe.viewed.length} page views by ${[...new Set(probe.viewed.map((v) => v.viewer))].join(', ')}: no payload ran.`, ...probe.cleanup.map((c) => `Clean-up of POST ${new URL(c.write.form.action).pathname}: ${c.detail}`)] } }
+          ? { status: 'pass', location: base, evidence: { notes: [`${ok.length} form(s) written with markers (${ok.map((w) => `POST ${new URL(w.form.action).pathname}${w.via === 'api' ? ' (API)' : ''}`).join(', ')}), ${probe.viewed.length} page views by ${[...new Set(probe.viewed.map((v) => v.viewer))].join(', ')}: no payload ran.`, ...probe.cleanup.map((c) => `Clean-up of POST ${new URL(c.write.form.action).pathname}: ${c.detail}`)] } }
           : { status: 'skip', location: base, reason: `the content forms could not be submitted in the browser: ${probe.writes.map((w) => w.error).join('; ')}` },
       );
     }

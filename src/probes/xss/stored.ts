@@ -4,7 +4,10 @@ import { credentialHeaders, sessionsGatherer, type Session } from '../../identit
 import type { HttpExchange } from '../../net/http.js';
 import { formsIn } from '../web/html.js';
 import { DANGEROUS_LINK, webSurfaceGatherer, type WebForm } from '../web/surface.js';
-import { XssBrowser, type ExecRecord } from './browser.js';
+import { createdObject, idOf } from '../../checks/authorization/inventory.js';
+import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
+import { sampleFromSchema } from '../../surface/sample-body.js';
+import { XssBrowser, type ExecRecord, type SinkRecord } from './browser.js';
 import { markerPrefix } from './reflected.js';
 
 /**
@@ -17,6 +20,8 @@ import { markerPrefix } from './reflected.js';
  */
 
 export interface StoredWrite {
+  /** `form`: submitted in the browser; `api`: a JSON create call whose values the pages render. */
+  via: 'form' | 'api';
   form: WebForm;
   identity?: string;
   /** Field → marker number. */
@@ -31,7 +36,10 @@ export interface StoredHit {
   field: string;
   page: string;
   viewer: string;
-  exec: ExecRecord;
+  /** The payload ran. */
+  exec?: ExecRecord;
+  /** A DOM sink got the payload (with the script's stack). */
+  sink?: SinkRecord;
 }
 
 export interface StoredXss {
@@ -50,7 +58,8 @@ const TEXTISH = new Set(['text', 'textarea', 'search', 'url', 'tel', '']);
 const MAX_FORMS = 4;
 
 export function storedPayload(prefix: string, n: number): string {
-  return `${prefix}s${n}"'--></textarea></title></style><svg onload=__lrx(${n})>`;
+  // svg onload runs when the server renders it; img onerror also when a script inserts it with innerHTML.
+  return `${prefix}s${n}"'--></textarea></title></style><svg onload=__lrx(${n})><img src=data:, onerror=__lrx(${n})>`;
 }
 
 /** Forms that create content, and which of them need --allow-writes. */
@@ -108,9 +117,20 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
     }
     const { usable, needWrites } = contentForms(surface.forms, ctx.options.allowWrites);
     const skipped = needWrites.map((f) => `${f.method} ${new URL(f.action).pathname} edits an existing object: only with --allow-writes`);
-    if (usable.length === 0) {
+    let routes: Route[] = [];
+    try {
+      routes = (await ctx.gather(apiSurfaceGatherer)).routes;
+    } catch (err) {
+      if (!(err instanceof NotApplicable) && !(err instanceof Error && /OpenAPI|openapi/.test(err.message))) throw err;
+    }
+    const flowPaths = new Set(Object.values(ctx.config.endpoints).filter((v): v is string => typeof v === 'string'));
+    const apiRoutes = routes.filter((r) => r.method === 'POST' && !r.path.includes('{') && !flowPaths.has(r.path) && !NOT_CONTENT.test(r.path) && !/log-?out|webhook|upload|import|token|auth|oauth|callback|admin/i.test(r.path)).slice(0, 3);
+    const writerFor = (route: Route): Session | undefined => [...sessions.values()].find((s) => !route.roles || route.roles.includes(s.role)) ?? undefined;
+    const viewPages = (identity: string | undefined): string[] =>
+      [...new Set(surface.pages.filter((p) => p.status === 200 && p.html && (!p.identity || p.identity === identity)).sort((a, b) => Number(/<script/i.test(b.html)) - Number(/<script/i.test(a.html))).map((p) => p.url))].filter((u) => !DANGEROUS_LINK.test(new URL(u).pathname)).slice(0, 4);
+    if (usable.length === 0 && apiRoutes.length === 0) {
       if (skipped.length) return { writes: [], hits: [], viewed: [], cleanup: [], skipped, browserRequests: 0 };
-      throw new NotApplicable('no form one click deep creates content (a POST form with text fields)');
+      throw new NotApplicable('no form one click deep and no API create route (POST without path parameters) writes content that pages render');
     }
     const prefix = markerPrefix(ctx.options.seed);
     const viewers: Array<Session | undefined> = [...[...sessions.values()].filter((s) => s.jar.size > 0 || s.bearer || s.header).slice(0, 4), undefined];
@@ -133,7 +153,7 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
           else if (f.value) fields[f.name] = f.value;
         }
         const visit = await browser.visit({ url: form.action, post: { action: form.action, fields }, ...(s ? { identity: s } : {}) });
-        const write: StoredWrite = { form, ...(form.identity ? { identity: form.identity } : {}), fields: numbers, landedOn: visit.finalUrl, ...(visit.error ? { error: visit.error } : {}) };
+        const write: StoredWrite = { via: 'form', form, ...(form.identity ? { identity: form.identity } : {}), fields: numbers, landedOn: visit.finalUrl, ...(visit.error ? { error: visit.error } : {}) };
         writes.push(write);
         const noteHits = (execs: ExecRecord[], page: string, viewer: string): void => {
           for (const e of execs) {
@@ -157,6 +177,50 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         const first = Object.values(numbers)[0];
         if (visit.finalUrl.startsWith(base.origin) && first !== undefined) cleanup.push(await cleanUp(ctx, write, `${prefix}s${first}`, s));
         else cleanup.push({ write, outcome: 'left', detail: 'the submission did not land on a page of the app' });
+      }
+      // JSON create calls of the API: the values it returns are what single-page apps render.
+      for (const route of apiRoutes) {
+        if (browser.exhausted || ctx.http.remaining < 30) break;
+        const writer = writerFor(route);
+        const numbers: Record<string, number> = {};
+        const values: Record<string, string> = {};
+        const schema = route.requestSchema as { properties?: Record<string, { type?: string; format?: string; enum?: unknown }> } | undefined;
+        const textFields = schema?.properties ? Object.entries(schema.properties).filter(([k, v]) => v && v.type === 'string' && !v.format && !v.enum && !/mail|url|uri|date|time|phone|id$|password|token|role|status|currency|country|lang/i.test(k)).map(([k]) => k) : ['name', 'title', 'body', 'description'];
+        for (const k of textFields.slice(0, 4)) {
+          numbers[k] = ++n;
+          values[k] = storedPayload(prefix, n);
+        }
+        if (Object.keys(numbers).length === 0) continue;
+        const body = schema?.properties ? { ...(sampleFromSchema(schema, { marker: prefix, optional: false, values }) as Record<string, unknown>), ...values } : values;
+        const url = new URL(route.path, base).href;
+        const ex = await ctx.http.request({ method: 'POST', url, json: body, ...(writer ? { headers: credentialHeaders(writer, { write: true }), credentialed: true, identity: writer.identity } : {}), area: 'input-validation' });
+        const form: WebForm = { page: 'the API', action: url, method: 'POST', fields: Object.keys(numbers).map((name) => ({ name, type: 'json', value: '' })), ...(writer ? { identity: writer.identity } : {}) };
+        const ok = !!ex.response && ex.response.status >= 200 && ex.response.status < 300;
+        const write: StoredWrite = { via: 'api', form, ...(writer ? { identity: writer.identity } : {}), fields: numbers, landedOn: url, ...(ok ? {} : { error: `POST ${route.path} answered ${ex.response?.status ?? ex.error?.code}` }) };
+        writes.push(write);
+        if (!ok) continue;
+        for (const viewer of viewers) {
+          for (const page of viewPages(writer?.identity)) {
+            if (browser.exhausted) break;
+            const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}), settleMs: 400 });
+            const who = viewer?.identity ?? 'anonymous';
+            viewed.push({ page, viewer: who });
+            for (const [field, num] of Object.entries(numbers)) {
+              const exec = v.executed.find((e) => e.n === num);
+              const sink = v.sinks.find((k) => k.value.includes(`${prefix}s${num}`));
+              if ((exec || sink) && !hits.some((h) => h.write === write && h.field === field && h.page === page && h.viewer === who)) hits.push({ write, field, page, viewer: who, ...(exec ? { exec } : {}), ...(sink ? { sink } : {}) });
+            }
+          }
+        }
+        // Clean-up: DELETE on the item route of the collection, with the id the create call returned.
+        const obj = createdObject(ex.response!.json(), route.path);
+        const id = obj ? idOf(obj, route.path)?.id : undefined;
+        const del = routes.find((r) => r.method === 'DELETE' && r.path.startsWith(`${route.path}/{`) && r.path.split('/').length === route.path.split('/').length + 1);
+        if (id && del) {
+          const dex = await ctx.http.request({ method: 'DELETE', url: new URL(del.path.replace(/\{[^}]+\}/, encodeURIComponent(id)), base), ...(writer ? { headers: credentialHeaders(writer, { write: true }), credentialed: true, identity: writer.identity } : {}), area: 'input-validation' });
+          const gone = !!dex.response && dex.response.status < 400;
+          cleanup.push({ write, outcome: gone ? 'deleted' : 'left', detail: gone ? `deleted with DELETE ${del.path} (HTTP ${dex.response!.status})` : `DELETE ${del.path} answered ${dex.response?.status ?? dex.error?.code}: remove object ${id} by hand`, exchange: dex });
+        } else cleanup.push({ write, outcome: 'left', detail: id ? `no DELETE route for ${route.path}/{id}: remove object ${id} (marker ${prefix}s${Object.values(numbers)[0]}) by hand` : `the create answer named no id: remove the object with marker ${prefix}s${Object.values(numbers)[0]} by hand` });
       }
     } finally {
       await browser.close();
