@@ -14,10 +14,8 @@ import { audit, failures, statuses } from './run.js';
 
 let server: Server;
 let base: string;
-let hits = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    hits++;
     const u = new URL(req.url ?? '/', 'http://x');
     const q = u.searchParams.get('q') ?? '';
     const html = (body: string, headers: Record<string, string> = {}): void => {
