@@ -124,7 +124,7 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
       if (!(err instanceof NotApplicable) && !(err instanceof Error && /OpenAPI|openapi/.test(err.message))) throw err;
     }
     const flowPaths = new Set(Object.values(ctx.config.endpoints).filter((v): v is string => typeof v === 'string'));
-    const apiRoutes = routes.filter((r) => r.method === 'POST' && !r.path.includes('{') && !flowPaths.has(r.path) && !NOT_CONTENT.test(r.path) && !/log-?out|webhook|upload|import|token|auth|oauth|callback|admin/i.test(r.path)).slice(0, 3);
+    const apiRoutes = routes.filter((r) => r.method === 'POST' && !r.path.includes('{') && !flowPaths.has(r.path) && !NOT_CONTENT.test(r.path) && !/log-?out|webhook|upload|import|token|auth|oauth|callback|admin/i.test(r.path)).slice(0, 2);
     const writerFor = (route: Route): Session | undefined => [...sessions.values()].find((s) => !route.roles || route.roles.includes(s.role)) ?? undefined;
     const viewPages = (identity: string | undefined): string[] =>
       [...new Set(surface.pages.filter((p) => p.status === 200 && p.html && (!p.identity || p.identity === identity)).sort((a, b) => Number(/<script/i.test(b.html)) - Number(/<script/i.test(a.html))).map((p) => p.url))].filter((u) => !DANGEROUS_LINK.test(new URL(u).pathname)).slice(0, 4);
@@ -133,7 +133,7 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
       throw new NotApplicable('no form one click deep and no API create route (POST without path parameters) writes content that pages render');
     }
     const prefix = markerPrefix(ctx.options.seed);
-    const viewers: Array<Session | undefined> = [...[...sessions.values()].filter((s) => s.jar.size > 0 || s.bearer || s.header).slice(0, 4), undefined];
+    const viewers: Array<Session | undefined> = [...[...sessions.values()].filter((s) => s.jar.size > 0 || s.bearer || s.header).slice(0, 3), undefined];
     const browser = await XssBrowser.open(ctx, { requests: 300, prefix, area: 'input-validation' });
     const writes: StoredWrite[] = [];
     const hits: StoredHit[] = [];
@@ -179,8 +179,10 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         else cleanup.push({ write, outcome: 'left', detail: 'the submission did not land on a page of the app' });
       }
       // JSON create calls of the API: the values it returns are what single-page apps render.
+      // All writes first, then each page once per viewer, then the clean-up.
+      const apiWrites: Array<{ write: StoredWrite; route: Route; writer: Session | undefined; created: unknown }> = [];
       for (const route of apiRoutes) {
-        if (browser.exhausted || ctx.http.remaining < 30) break;
+        if (ctx.http.remaining < 30) break;
         const writer = writerFor(route);
         const numbers: Record<string, number> = {};
         const values: Record<string, string> = {};
@@ -198,29 +200,38 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         const ok = !!ex.response && ex.response.status >= 200 && ex.response.status < 300;
         const write: StoredWrite = { via: 'api', form, ...(writer ? { identity: writer.identity } : {}), fields: numbers, landedOn: url, ...(ok ? {} : { error: `POST ${route.path} answered ${ex.response?.status ?? ex.error?.code}` }) };
         writes.push(write);
-        if (!ok) continue;
+        if (ok) apiWrites.push({ write, route, writer, created: ex.response!.json() });
+      }
+      if (apiWrites.length) {
+        const pagesFor = new Map<string, string[]>();
         for (const viewer of viewers) {
-          for (const page of viewPages(writer?.identity)) {
+          const who = viewer?.identity ?? 'anonymous';
+          for (const page of viewPages(viewer?.identity).slice(0, 3)) {
             if (browser.exhausted) break;
-            const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}), settleMs: 400 });
-            const who = viewer?.identity ?? 'anonymous';
+            const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}) });
             viewed.push({ page, viewer: who });
-            for (const [field, num] of Object.entries(numbers)) {
-              const exec = v.executed.find((e) => e.n === num);
-              const sink = v.sinks.find((k) => k.value.includes(`${prefix}s${num}`));
-              if ((exec || sink) && !hits.some((h) => h.write === write && h.field === field && h.page === page && h.viewer === who)) hits.push({ write, field, page, viewer: who, ...(exec ? { exec } : {}), ...(sink ? { sink } : {}) });
+            pagesFor.set(who, [...(pagesFor.get(who) ?? []), page]);
+            for (const { write } of apiWrites) {
+              for (const [field, num] of Object.entries(write.fields)) {
+                const exec = v.executed.find((e) => e.n === num);
+                const sink = v.sinks.find((k) => k.value.includes(`${prefix}s${num}`));
+                if ((exec || sink) && !hits.some((h) => h.write === write && h.field === field && h.page === page && h.viewer === who)) hits.push({ write, field, page, viewer: who, ...(exec ? { exec } : {}), ...(sink ? { sink } : {}) });
+              }
             }
           }
         }
-        // Clean-up: DELETE on the item route of the collection, with the id the create call returned.
-        const obj = createdObject(ex.response!.json(), route.path);
+      }
+      // Clean-up: DELETE on the item route of the collection, with the id the create call returned.
+      for (const { write, route, writer, created } of apiWrites) {
+        const obj = createdObject(created, route.path);
         const id = obj ? idOf(obj, route.path)?.id : undefined;
+        const marker = `${prefix}s${Object.values(write.fields)[0]}`;
         const del = routes.find((r) => r.method === 'DELETE' && r.path.startsWith(`${route.path}/{`) && r.path.split('/').length === route.path.split('/').length + 1);
         if (id && del) {
           const dex = await ctx.http.request({ method: 'DELETE', url: new URL(del.path.replace(/\{[^}]+\}/, encodeURIComponent(id)), base), ...(writer ? { headers: credentialHeaders(writer, { write: true }), credentialed: true, identity: writer.identity } : {}), area: 'input-validation' });
           const gone = !!dex.response && dex.response.status < 400;
-          cleanup.push({ write, outcome: gone ? 'deleted' : 'left', detail: gone ? `deleted with DELETE ${del.path} (HTTP ${dex.response!.status})` : `DELETE ${del.path} answered ${dex.response?.status ?? dex.error?.code}: remove object ${id} by hand`, exchange: dex });
-        } else cleanup.push({ write, outcome: 'left', detail: id ? `no DELETE route for ${route.path}/{id}: remove object ${id} (marker ${prefix}s${Object.values(numbers)[0]}) by hand` : `the create answer named no id: remove the object with marker ${prefix}s${Object.values(numbers)[0]} by hand` });
+          cleanup.push({ write, outcome: gone ? 'deleted' : 'left', detail: gone ? `deleted with DELETE ${del.path} (HTTP ${dex.response!.status})` : `DELETE ${del.path} answered ${dex.response?.status ?? dex.error?.code}: remove object ${id} (marker ${marker}) by hand`, exchange: dex });
+        } else cleanup.push({ write, outcome: 'left', detail: id ? `no DELETE route for ${route.path}/{id}: remove object ${id} (marker ${marker}) by hand` : `the create answer named no id: remove the object with marker ${marker} by hand` });
       }
     } finally {
       await browser.close();
