@@ -21,7 +21,7 @@ import { sessionsGatherer } from '../../src/identity/session.js';
 import { HttpClient } from '../../src/net/http.js';
 import { publicPagesGatherer } from '../../src/surface/pages.js';
 import { apiSurfaceGatherer } from '../../src/surface/routes.js';
-import { startSpaApp } from '../../test/fixtures/spa-app/server.js';
+import { spaConfig, startSpaApp } from '../../test/fixtures/spa-app/server.js';
 import { ssrConfig, startSsrApp } from '../../test/fixtures/ssr-forms-app/server.js';
 
 process.env['LAUNCHREADY_LOOPBACK_ONLY'] = '1';
@@ -68,7 +68,7 @@ const demoConfig = (url: string): unknown => {
 const targets: Target[] = [
   ...(['all', 'none'] as const).map((flaws) => ({ name: `demo portal (--flaws ${flaws})`, start: async () => { const p = await startDemoPortal({ flaws }); return { config: demoConfig(p.url), close: () => p.close() }; } })),
   ...(['flawed', 'correct'] as const).map((mode) => ({ name: `ssr-forms-app (${mode})`, start: async () => { const a = await startSsrApp(mode); return { config: ssrConfig(a.url), close: () => a.close() }; } })),
-  ...(['flawed', 'correct'] as const).map((mode) => ({ name: `spa-app (${mode})`, start: async () => { const a = await startSpaApp(mode); return { config: { target: a.url }, close: () => a.close() }; } })),
+  ...(['flawed', 'correct'] as const).map((mode) => ({ name: `spa-app (${mode})`, start: async () => { const a = await startSpaApp(mode); return { config: spaConfig(a.url), close: () => a.close() }; } })),
 ];
 
 console.log('target | baseline req | with #20 checks req | added req | baseline s | with s | added s | fails | per check');
