@@ -166,9 +166,15 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         const pages = [...new Set([visit.finalUrl, form.page, ...surface.pages.filter((p) => p.status === 200 && p.html && (!p.identity || p.identity === form.identity)).map((p) => p.url)])]
           .filter((u) => u.startsWith(base.origin) && !DANGEROUS_LINK.test(new URL(u).pathname))
           .slice(0, 4);
+        // Server-rendered pages: a plain GET tells which pages carry the marker at all (escaped or
+        // not); only those are loaded in the browser, where running is the proof.
+        const markers = Object.values(numbers).map((x) => `${prefix}s${x}`);
         for (const viewer of viewers) {
           for (const page of pages) {
-            if (browser.exhausted) break;
+            if (browser.exhausted || ctx.http.remaining < 20) break;
+            const peek = await ctx.http.request({ url: page, headers: { accept: 'text/html', ...(viewer ? credentialHeaders(viewer) : {}) }, ...(viewer ? { credentialed: true, identity: viewer.identity } : {}), area: 'input-validation' });
+            const text = peek.response?.text() ?? '';
+            if (!markers.some((m) => text.includes(m)) && !/<script/i.test(text)) continue;
             const v = await browser.visit({ url: page, ...(viewer ? { identity: viewer } : {}), settleMs: 150 });
             viewed.push({ page, viewer: viewer?.identity ?? 'anonymous' });
             noteHits(v.executed, page, viewer?.identity ?? 'anonymous');
