@@ -32,6 +32,15 @@ beforeAll(async () => {
       res.writeHead(302, { location: next.startsWith('/') ? next : '/' });
       return res.end();
     }
+    // Login and logout flows that follow usual redirect parameters no page links to.
+    if (u.pathname === '/signin' && req.method === 'POST') {
+      res.writeHead(303, { location: u.searchParams.get('returnTo') ?? '/', 'set-cookie': 'sess=abc123abc123; HttpOnly' });
+      return res.end();
+    }
+    if (u.pathname === '/bye') {
+      res.writeHead(302, { location: u.searchParams.get('next') ?? '/' });
+      return res.end();
+    }
     if (u.pathname === '/lookalike') {
       res.writeHead(302, { location: `http://127.0.0.1.evil.example/` });
       return res.end();
@@ -57,6 +66,13 @@ describe('hostile and unusual targets', () => {
     const titles = failures(r, 'input-validation/open-redirect').map((x) => x.title);
     expect(titles.some((t) => /GET \/away .*evil\.example via "next"/.test(t))).toBe(true);
     expect(titles.some((t) => /GET \/lookalike .*127\.0\.0\.1\.evil\.example/.test(t))).toBe(true);
+  }, 60_000);
+
+  it('the login and logout flows are tried with usual parameter names when no page shows one', async () => {
+    const r = await audit({ target: base, identities: { u: { login: { kind: 'form', url: '/signin', form: { email: 'u@x.test', password: 'pw-123456' } } } }, endpoints: { logout: '/bye' } }, [openRedirect]);
+    const titles = failures(r, 'input-validation/open-redirect').map((x) => x.title);
+    expect(titles.some((t) => /POST \/signin .* via "returnTo" after login/.test(t))).toBe(true);
+    expect(titles.some((t) => /GET \/bye .* via "next"/.test(t))).toBe(true);
   }, 60_000);
 
   it('a budget too small for the browser probes is said so (skip with the reason), never a pass', async () => {

@@ -35,6 +35,8 @@ export interface RedirectCandidate {
   form?: Record<string, string>;
   identity?: string;
   foundOn: string;
+  /** Not seen on a page: a usual parameter name tried on the login or logout flow (one variant only). */
+  guessed?: boolean;
 }
 
 export interface RedirectAttempt {
@@ -52,7 +54,7 @@ export interface OpenRedirects {
   skipped: Array<{ candidate: RedirectCandidate; reason: string }>;
 }
 
-const MAX_CANDIDATES = 12;
+const MAX_CANDIDATES = 16;
 
 /** Where a Location header sends a browser, resolved the way browsers resolve it (WHATWG URL). */
 export function redirectTarget(location: string | undefined, requestUrl: string): URL | undefined {
@@ -113,6 +115,25 @@ export const openRedirectGatherer = defineGatherer<OpenRedirects>({
         } else add({ method: 'POST', url: action.href, param: `form:${h}`, form, ...(identity ? { identity } : {}), foundOn: f.page });
       }
     }
+    // The login and logout flows, with the usual parameter names, when no page showed one.
+    const GUESSES = ['next', 'returnTo', 'redirect'];
+    const formLogin = Object.entries(ctx.config.identities).find(([, c]) => c.login.kind === 'form');
+    if (formLogin && formLogin[1].login.kind === 'form') {
+      const cfg = formLogin[1].login;
+      const path = new URL(cfg.url, base).pathname;
+      if (!candidates.some((c) => c.method === 'POST' && new URL(c.url).pathname === path)) {
+        for (const g of GUESSES) add({ method: 'POST', url: new URL(cfg.url, base).href, param: g, form: cfg.form, identity: formLogin[0], foundOn: `the login flow of ${formLogin[0]} (usual parameter name)`, guessed: true });
+      }
+    }
+    const logoutPaths = new Set<string>();
+    if (ctx.config.endpoints.logout) logoutPaths.add(ctx.config.endpoints.logout);
+    for (const c of Object.values(ctx.config.identities)) if (c.logout && (c.logout.method ?? 'POST').toUpperCase() === 'GET') logoutPaths.add(c.logout.url);
+    for (const lp of logoutPaths) {
+      const u = new URL(lp, base);
+      if (candidates.some((c) => new URL(c.url).pathname === u.pathname)) continue;
+      // Anonymous GET: nobody's session is ended.
+      for (const g of GUESSES) add({ method: 'GET', url: u.href, param: g, foundOn: 'the logout flow (usual parameter name)', guessed: true });
+    }
     const results: RedirectResult[] = [];
     const skipped: OpenRedirects['skipped'] = candidates.slice(MAX_CANDIDATES).map((candidate) => ({ candidate, reason: `more than ${MAX_CANDIDATES} redirect parameters` }));
     for (const c of candidates.slice(0, MAX_CANDIDATES)) {
@@ -122,7 +143,7 @@ export const openRedirectGatherer = defineGatherer<OpenRedirects>({
       }
       const r: RedirectResult = { candidate: c, attempts: [] };
       const s = c.method === 'GET' && c.identity ? sessions.get(c.identity) : undefined;
-      for (const variant of redirectVariants(base.protocol)) {
+      for (const variant of redirectVariants(base.protocol).slice(0, c.guessed ? 2 : 4)) {
         const u = new URL(c.url);
         let form = c.form;
         if (c.param.startsWith('form:')) form = { ...c.form, [c.param.slice(5)]: variant };
