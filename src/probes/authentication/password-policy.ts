@@ -5,8 +5,8 @@ import { credentialHeaders, login, loginCredentials, loginWithCredentials, type 
 import type { HttpExchange } from '../../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
 import { isSuccess, statusText } from '../../checks/authentication/content.js';
-import { runMarker } from '../../checks/authorization/inventory.js';
-import { flowBody } from '../../checks/session/lifecycle.js';
+import { runMarker } from '../authorization/inventory.js';
+import { flowBody } from '../session/lifecycle.js';
 
 /**
  * Password policy on throw-away accounts only: sign-ups with a 1-character, a 6-digit and a very

@@ -5,8 +5,8 @@ import { credentialHeaders, loginCredentials, sessionsGatherer, type Session } f
 import type { HttpExchange } from '../../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
 import { isSuccess, statusText } from '../../checks/authentication/content.js';
-import { runMarker } from '../../checks/authorization/inventory.js';
-import { flowBody, mailboxUrl, tokensIn } from '../../checks/session/lifecycle.js';
+import { runMarker } from '../authorization/inventory.js';
+import { flowBody, mailboxUrl, tokensIn } from '../session/lifecycle.js';
 import { analyseTokens, type TokenSample, type TokenVerdicts } from './token-analysis.js';
 
 /**

@@ -4,7 +4,7 @@ import { credentialHeaders, sessionsGatherer, type Session } from '../../identit
 import type { HttpExchange } from '../../net/http.js';
 import { formsIn } from '../web/html.js';
 import { DANGEROUS_LINK, webSurfaceGatherer, type WebForm } from '../web/surface.js';
-import { createdObject, idOf } from '../../checks/authorization/inventory.js';
+import { createdObject, idOf } from '../authorization/inventory.js';
 import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
 import { sampleFromSchema } from '../../surface/sample-body.js';
 import { XssBrowser, type ExecRecord, type SinkRecord } from './browser.js';
