@@ -73,6 +73,12 @@ export const COMMANDS: CommandEntry[] = [
     description: 'Start the bundled, deliberately flawed client portal on loopback and audit it',
     load: async () => (await import('./commands/demo.js')).demoCommand(),
   },
+  {
+    name: 'worker',
+    term: 'worker [options]',
+    description: 'Run monitor probes, scheduled audits and alert deliveries for a fleet of products from PostgreSQL job queues, alongside any number of other workers.',
+    load: async () => (await import('./commands/worker.js')).workerCommand(),
+  },
 ];
 
 /** The command argv asks for (`launchready help X` asks for X's help), or undefined. */

@@ -10,6 +10,7 @@ import { Accounts, ADMIN_USERNAME, DEFAULT_SESSION_POLICY, passwordProblem, safe
 import { compareRuns } from './compare.js';
 import { CSRF_COOKIE, foreignOrigin, PreLoginTokens, submittedToken } from './csrf.js';
 import type { DashboardDb } from './db.js';
+import { registerFleetRoutes } from './fleet-routes.js';
 import { findingHistory, listTargets, targetByKey, targetKey } from './history.js';
 import { monitorView } from './monitor-status.js';
 import { buildOpenApi } from './openapi.js';
@@ -539,6 +540,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     const view = await monitorView(store, sql, { now: now(), ...(opts.monitorFreshMs ? { freshMs: opts.monitorFreshMs } : {}) });
     return reply.type(html).send(monitorPage(view, chromeOf(request), now()));
   });
+
+  registerFleetRoutes(app, { store, sql, now, chromeOf, canEdit: (r) => principals.get(r)?.via === 'session' && principals.get(r)?.username === ADMIN_USERNAME });
 
   // ------------------------------------------------------------ JSON API
   app.get('/api/session', async (request) => {
