@@ -62,10 +62,35 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
+export type Role = 'admin' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'viewer'];
+const roleOf = (v: unknown): Role => (v === 'viewer' ? 'viewer' : 'admin');
+
+/** User names an admin may give an invitee: letters, digits and . _ - @ (no spaces, no markup). */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 export interface DashboardUser {
   id: string;
   username: string;
+  role: Role;
 }
+
+export interface UserRow extends DashboardUser {
+  createdAt: number;
+}
+
+/** Why an account change was refused (the last admin is never revoked or demoted). */
+export class AccountError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccountError';
+  }
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 export interface ActiveSession {
   user: DashboardUser;
@@ -107,10 +132,10 @@ export class Accounts {
     const created = await this.sql.transaction(async (tx) => {
       const existing = await tx.all(`SELECT COUNT(*) AS n FROM dashboard_users`);
       if (Number(existing[0]?.['n'] ?? 0) > 0) return false;
-      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)`, [id, ADMIN_USERNAME, hash, at, at]);
+      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at, role) VALUES (?, ?, ?, ?, ?, 'admin')`, [id, ADMIN_USERNAME, hash, at, at]);
       return true;
     });
-    return created ? { id, username: ADMIN_USERNAME } : undefined;
+    return created ? { id, username: ADMIN_USERNAME, role: 'admin' } : undefined;
   }
 
   /** Whether `password` is the admin's current password (false when there is no admin). */
@@ -121,9 +146,9 @@ export class Accounts {
 
   /** The user when the password is right; the same work is done for unknown usernames. */
   async checkPassword(username: string, password: string): Promise<DashboardUser | undefined> {
-    const row = (await this.sql.all(`SELECT id, username, password_hash FROM dashboard_users WHERE username = ?`, [username]))[0];
+    const row = (await this.sql.all(`SELECT id, username, password_hash, role FROM dashboard_users WHERE username = ?`, [username]))[0];
     const ok = await verifyPassword(password, row ? String(row['password_hash']) : await dummy());
-    return row && ok ? { id: String(row['id']), username: String(row['username']) } : undefined;
+    return row && ok ? { id: String(row['id']), username: String(row['username']), role: roleOf(row['role']) } : undefined;
   }
 
   /** A new session (never a reused id): the raw id goes into the cookie, its hash into the table. */
@@ -148,7 +173,7 @@ export class Accounts {
     const idHash = sha256Hex(id);
     const row = (
       await this.sql.all(
-        `SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username FROM dashboard_sessions s JOIN dashboard_users u ON u.id = s.user_id WHERE s.id_hash = ?`,
+        `SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.role FROM dashboard_sessions s JOIN dashboard_users u ON u.id = s.user_id WHERE s.id_hash = ?`,
         [idHash],
       )
     )[0];
@@ -161,7 +186,7 @@ export class Accounts {
       return undefined;
     }
     if (now - lastSeen >= TOUCH_EVERY_MS) await this.sql.run(`UPDATE dashboard_sessions SET last_seen_at = ? WHERE id_hash = ?`, [now, idHash]);
-    return { user: { id: String(row['user_id']), username: String(row['username']) }, csrfToken: String(row['csrf_token']), idHash, expiresAt };
+    return { user: { id: String(row['user_id']), username: String(row['username']), role: roleOf(row['role']) }, csrfToken: String(row['csrf_token']), idHash, expiresAt };
   }
 
   async destroySession(idHash: string): Promise<void> {
@@ -173,6 +198,7 @@ export class Accounts {
     const now = this.now();
     await this.sql.run(`DELETE FROM dashboard_sessions WHERE expires_at <= ? OR last_seen_at <= ?`, [now, now - this.policy.idleMs]);
     await this.sql.run(`DELETE FROM dashboard_setup_tokens WHERE expires_at <= ? OR used_at IS NOT NULL`, [now]);
+    await this.sql.run(`DELETE FROM dashboard_invites WHERE expires_at <= ? OR used_at IS NOT NULL`, [now]);
   }
 
   /** A one-time setup token (the raw value is returned once, only its hash is kept). */
@@ -211,10 +237,83 @@ export class Accounts {
         const adminId = String(admin['id']);
         await tx.run(`UPDATE dashboard_users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, [hash, now, adminId]);
         await tx.run(`DELETE FROM dashboard_sessions WHERE user_id = ?`, [adminId]);
-        return { id: adminId, username: ADMIN_USERNAME };
+        // A reset link restores access to the admin account: it is an admin again even if it was demoted.
+        await tx.run(`UPDATE dashboard_users SET role = 'admin' WHERE id = ?`, [adminId]);
+        return { id: adminId, username: ADMIN_USERNAME, role: 'admin' as const };
       }
-      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)`, [id, ADMIN_USERNAME, hash, now, now]);
-      return { id, username: ADMIN_USERNAME };
+      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at, role) VALUES (?, ?, ?, ?, ?, 'admin')`, [id, ADMIN_USERNAME, hash, now, now]);
+      return { id, username: ADMIN_USERNAME, role: 'admin' as const };
+    });
+  }
+
+  // ---------------------------------------------------------------- users and invitations
+
+  async listUsers(): Promise<UserRow[]> {
+    const rows = await this.sql.all(`SELECT id, username, role, created_at FROM dashboard_users ORDER BY created_at, username`);
+    return rows.map((r) => ({ id: String(r['id']), username: String(r['username']), role: roleOf(r['role']), createdAt: Number(r['created_at']) }));
+  }
+
+  /** A one-time invitation link for `username` with `role` (raw token returned once; its hash kept). */
+  async createInvite(username: string, role: Role, createdBy: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
+    if (!USERNAME.test(username)) throw new AccountError(400, 'A user name is 1 to 64 letters, digits or . _ - @, starting with a letter or digit.');
+    const token = randomBytes(32).toString('base64url');
+    const at = this.now();
+    await this.sql.transaction(async (tx) => {
+      if ((await tx.all(`SELECT 1 AS ok FROM dashboard_users WHERE username = ?`, [username])).length) throw new AccountError(409, `A user named ${username} exists already.`);
+      // A new invitation for the same name replaces any older one still outstanding.
+      await tx.run(`UPDATE dashboard_invites SET used_at = ? WHERE username = ? AND used_at IS NULL`, [at, username]);
+      await tx.run(`INSERT INTO dashboard_invites (token_hash, username, role, created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)`, [sha256Hex(token), username, role, createdBy, at, at + ttlMs]);
+    });
+    return { token, expiresAt: at + ttlMs };
+  }
+
+  /** The invitation behind an unused, unexpired token. */
+  async inviteFor(token: string): Promise<{ username: string; role: Role } | undefined> {
+    if (!TOKEN.test(token)) return undefined;
+    const row = (await this.sql.all(`SELECT username, role FROM dashboard_invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, [sha256Hex(token), this.now()]))[0];
+    return row ? { username: String(row['username']), role: roleOf(row['role']) } : undefined;
+  }
+
+  /** Uses the invitation and creates the account in one transaction (a token works once). */
+  async acceptInvite(token: string, password: string): Promise<DashboardUser | undefined> {
+    if (!TOKEN.test(token)) return undefined;
+    const hash = await hashPassword(password);
+    const id = randomUUID();
+    const now = this.now();
+    return this.sql.transaction(async (tx) => {
+      const row = (await tx.all(`SELECT username, role FROM dashboard_invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, [sha256Hex(token), now]))[0];
+      if (!row) return undefined;
+      if ((await tx.run(`UPDATE dashboard_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, [now, sha256Hex(token)])) !== 1) return undefined;
+      const username = String(row['username']);
+      const role = roleOf(row['role']);
+      if ((await tx.all(`SELECT 1 AS ok FROM dashboard_users WHERE username = ?`, [username])).length) return undefined;
+      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at, role) VALUES (?, ?, ?, ?, ?, ?)`, [id, username, hash, now, now, role]);
+      return { id, username, role };
+    });
+  }
+
+  private async adminCount(tx: { all: SqlDriver['all'] }): Promise<number> {
+    return Number((await tx.all(`SELECT COUNT(*) AS n FROM dashboard_users WHERE role = 'admin'`))[0]?.['n'] ?? 0);
+  }
+
+  /** Deletes the account and every session of it. The last admin cannot be revoked. */
+  async revokeUser(id: string): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const row = (await tx.all(`SELECT role FROM dashboard_users WHERE id = ?`, [id]))[0];
+      if (!row) throw new AccountError(404, 'No such user.');
+      if (roleOf(row['role']) === 'admin' && (await this.adminCount(tx)) <= 1) throw new AccountError(409, 'The last admin cannot be revoked. Make another user admin first.');
+      await tx.run(`DELETE FROM dashboard_sessions WHERE user_id = ?`, [id]);
+      await tx.run(`DELETE FROM dashboard_users WHERE id = ?`, [id]);
+    });
+  }
+
+  /** Changes a user's role; the last admin cannot be demoted. */
+  async setRole(id: string, role: Role): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const row = (await tx.all(`SELECT role FROM dashboard_users WHERE id = ?`, [id]))[0];
+      if (!row) throw new AccountError(404, 'No such user.');
+      if (roleOf(row['role']) === 'admin' && role !== 'admin' && (await this.adminCount(tx)) <= 1) throw new AccountError(409, 'The last admin cannot be demoted. Make another user admin first.');
+      await tx.run(`UPDATE dashboard_users SET role = ? WHERE id = ?`, [role, id]);
     });
   }
 }

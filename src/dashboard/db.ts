@@ -45,11 +45,33 @@ const DASHBOARD_TABLES = [
     expires_at BIGINT NOT NULL,
     used_at BIGINT
   )`,
+  // Invitations (one-time links an admin hands out): only a SHA-256 of the token is stored.
+  `CREATE TABLE IF NOT EXISTS dashboard_invites (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+  )`,
 ];
+
+/** Whether dashboard_users has a `role` column (absent in databases created before roles). */
+async function hasRoleColumn(tx: { all: SqlDriver['all'] }, dialect: SqlDriver['dialect']): Promise<boolean> {
+  if (dialect === 'sqlite') return (await tx.all(`PRAGMA table_info(dashboard_users)`)).some((r) => r['name'] === 'role');
+  const rows = await tx.all(`SELECT 1 AS ok FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'dashboard_users' AND column_name = 'role'`);
+  return rows.length > 0;
+}
 
 export async function migrateDashboard(sql: SqlDriver): Promise<void> {
   await sql.transaction(async (tx) => {
     for (const s of DASHBOARD_TABLES) await tx.run(s);
+    // Roles came later: every account of an older database was the one admin, so the column defaults to admin.
+    if (!(await hasRoleColumn(tx, sql.dialect))) {
+      const ifNot = sql.dialect === 'postgres' ? 'IF NOT EXISTS ' : '';
+      await tx.run(`ALTER TABLE dashboard_users ADD COLUMN ${ifNot}role TEXT NOT NULL DEFAULT 'admin'`);
+    }
   });
 }
 

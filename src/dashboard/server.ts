@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { z } from 'zod';
 import { allChecks } from '../checks/index.js';
 import { renderHtml } from '../report/html.js';
-import { Accounts, ADMIN_USERNAME, DEFAULT_SESSION_POLICY, passwordProblem, safeEqual, type ActiveSession, type SessionPolicy } from './auth.js';
+import { AccountError, Accounts, ADMIN_USERNAME, DEFAULT_SESSION_POLICY, passwordProblem, ROLES, safeEqual, type ActiveSession, type DashboardUser, type Role, type SessionPolicy } from './auth.js';
 import { compareRuns } from './compare.js';
 import { CSRF_COOKIE, foreignOrigin, PreLoginTokens, submittedToken } from './csrf.js';
 import type { DashboardDb } from './db.js';
@@ -15,7 +15,7 @@ import { findingHistory, listTargets, targetByKey, targetKey } from './history.j
 import { monitorView } from './monitor-status.js';
 import { buildOpenApi } from './openapi.js';
 import { DASHBOARD_CSS } from './pages/layout.js';
-import { auditPage, comparePage, findingPage, loginPage, messagePage, monitorPage, overviewPage, setupPage, targetPage } from './pages/views.js';
+import { auditPage, comparePage, findingPage, invitePage, loginPage, messagePage, monitorPage, overviewPage, setupPage, targetPage, usersPage, type UsersPageOptions } from './pages/views.js';
 import { InvalidReport } from './report-schema.js';
 import { saveReport } from './save.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './throttle.js';
@@ -29,6 +29,9 @@ import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './throttle
  * - Sessions: opaque random ids, stored hashed, absolute and idle expiry, a new id at every login,
  *   deleted at logout. Cookie `lr_session`: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS
  *   (directly or behind a trusted TLS proxy).
+ * - Roles: `admin` and `viewer`. One onRequest hook refuses (403) every state-changing request of a
+ *   viewer — except sign-in/out and invitation acceptance — and every `dashboardAdminOnly` route
+ *   (user management) to anyone but a signed-in admin. Routes never check roles themselves.
  * - CSRF: every state-changing request passes an Origin check and carries a token (see csrf.ts).
  * - Login and setup attempts are throttled per client address with backoff (429 + Retry-After),
  *   never per account: nobody can lock the admin out by typing wrong passwords.
@@ -63,6 +66,8 @@ export interface DashboardOptions {
    * alone); startDashboard always passes the bind address, localhost and loopback plus these.
    */
   allowedHosts?: readonly string[];
+  /** How long an invitation link works, ms (default 24 h). */
+  inviteTtlMs?: number;
   /** Print a one-time link that sets a new admin password (`serve --reset-password`). */
   resetPassword?: boolean;
   /** A monitor counts as running when its newest sample is at most this old, ms (default 10 min). */
@@ -94,12 +99,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a session (login and setup flows, health, the API description, the stylesheet). */
     dashboardPublic?: boolean;
+    /** A write a viewer may make too (their own sign-out). */
+    dashboardViewerWrite?: boolean;
+    /** Only a signed-in admin (user management). */
+    dashboardAdminOnly?: boolean;
   }
 }
 
 interface Principal {
   via: 'session' | 'token';
   username: string;
+  /** The signed-in user's role (absent for the API token, which may only upload reports and read). */
+  role?: Role;
   session?: ActiveSession;
   sessionId?: string;
 }
@@ -190,7 +201,7 @@ function wantsJson(request: FastifyRequest): boolean {
 /** A relative path to go back to after login; anything else (other hosts, //x, schemes) is dropped. */
 function safeNext(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 500) return undefined;
-  if (!/^\/(?![/\\])[A-Za-z0-9/_\-.~?=&%]*$/.test(value) || value.startsWith('/login') || value.startsWith('/logout') || value.startsWith('/setup')) return undefined;
+  if (!/^\/(?![/\\])[A-Za-z0-9/_\-.~?=&%]*$/.test(value) || value.startsWith('/login') || value.startsWith('/logout') || value.startsWith('/setup') || value.startsWith('/invite')) return undefined;
   return value;
 }
 
@@ -198,6 +209,9 @@ const html = 'text/html; charset=utf-8';
 
 const LoginBody = z.object({ username: z.string().max(100).optional(), password: z.string().max(256).optional(), _csrf: z.string().max(300).optional(), next: z.string().max(500).optional() }).loose();
 const SetupBody = z.object({ token: z.string().max(200), password: z.string().max(256), confirm: z.string().max(256), _csrf: z.string().max(300).optional() }).loose();
+const InviteBody = z.object({ username: z.string().trim().min(1).max(64), role: z.enum(['admin', 'viewer']).default('viewer'), _csrf: z.string().max(300).optional() }).loose();
+const RoleBody = z.object({ role: z.enum(['admin', 'viewer']), _csrf: z.string().max(300).optional() }).loose();
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
 const CompareQuery = z.object({ base: z.string().regex(AUDIT_ID), head: z.string().regex(AUDIT_ID) }).strict();
 
@@ -308,7 +322,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     } else {
       const sid = readCookie(request, SESSION_COOKIE);
       const session = sid ? await accounts.getSession(sid) : undefined;
-      if (session && sid) principals.set(request, { via: 'session', username: session.user.username, session, sessionId: sid });
+      if (session && sid) principals.set(request, { via: 'session', username: session.user.username, role: session.user.role, session, sessionId: sid });
     }
     if (request.routeOptions.config?.dashboardPublic === true && !request.is404) return;
     if (principals.has(request)) return;
@@ -317,6 +331,16 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     }
     const next = SAFE_METHODS.has(request.method) ? safeNext(request.url) : undefined;
     return reply.redirect(next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login', 303);
+  });
+
+  // ------------------------------------------------------------ roles: the one place they are enforced (before any body is read)
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config ?? {};
+    const p = principals.get(request);
+    if (config.dashboardAdminOnly === true && !(p?.via === 'session' && p.role === 'admin')) throw new HttpError(403, 'forbidden', 'Only an admin can manage users.');
+    if (p?.role === 'viewer' && !SAFE_METHODS.has(request.method) && config.dashboardPublic !== true && config.dashboardViewerWrite !== true) {
+      throw new HttpError(403, 'forbidden_viewer', 'Viewers can read the dashboard but not change anything. Ask an admin.');
+    }
   });
 
   // ------------------------------------------------------------ CSRF for signed-in writes (after the body is parsed)
@@ -352,9 +376,9 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
 
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404, 'not_found', SAFE_MESSAGES[404]!));
 
-  const chromeOf = (request: FastifyRequest): { csrfToken?: string; username?: string } => {
+  const chromeOf = (request: FastifyRequest): { csrfToken?: string; username?: string; role?: Role } => {
     const p = principals.get(request);
-    return p?.session ? { csrfToken: p.session.csrfToken, username: p.username } : {};
+    return p?.session ? { csrfToken: p.session.csrfToken, username: p.username, ...(p.role ? { role: p.role } : {}) } : {};
   };
 
   const pub = { config: { dashboardPublic: true } };
@@ -394,7 +418,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     return !!sent && !!held && safeEqual(sent, held) && preLogin.valid(sent);
   };
 
-  const startSession = async (request: FastifyRequest, reply: FastifyReply, user: { id: string; username: string }): Promise<{ csrfToken: string; expiresAt: number }> => {
+  const startSession = async (request: FastifyRequest, reply: FastifyReply, user: DashboardUser): Promise<{ csrfToken: string; expiresAt: number }> => {
     // Rotation: whatever session the browser had ends; the login gets a new id.
     const old = principals.get(request);
     if (old?.session) await accounts.destroySession(old.session.idHash);
@@ -441,7 +465,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     return reply.redirect(safeNext(body.next) ?? '/', 303);
   });
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', { config: { dashboardViewerWrite: true } }, async (request, reply) => {
     const p = principals.get(request);
     if (p?.session) await accounts.destroySession(p.session.idHash);
     const secure = secureFor(request);
@@ -541,7 +565,109 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     return reply.type(html).send(monitorPage(view, chromeOf(request), now()));
   });
 
-  registerFleetRoutes(app, { store, sql, now, chromeOf, canEdit: (r) => principals.get(r)?.via === 'session' && principals.get(r)?.username === ADMIN_USERNAME });
+  registerFleetRoutes(app, { store, sql, now, chromeOf, canEdit: (r) => principals.get(r)?.via === 'session' && principals.get(r)?.role === 'admin' });
+
+  // ------------------------------------------------------------ users (admins only: the role hook refuses everyone else)
+  const adminOnly = { config: { dashboardAdminOnly: true } };
+  const accountErr = (err: unknown): never => {
+    if (err instanceof AccountError) throw new HttpError(err.statusCode, err.statusCode === 409 ? 'conflict' : err.statusCode === 404 ? 'not_found' : 'invalid_request', err.message);
+    throw err;
+  };
+  const renderUsers = async (request: FastifyRequest, reply: FastifyReply, status: number, o: UsersPageOptions = {}) => {
+    const p = principals.get(request);
+    const users = await accounts.listUsers();
+    return reply
+      .code(status)
+      .type(html)
+      .send(usersPage(users, chromeOf(request), { ...o, ...(p?.session ? { selfId: p.session.user.id } : {}) }));
+  };
+  const usersCall = async (request: FastifyRequest, reply: FastifyReply, fn: () => Promise<void>, done: string) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof AccountError && !wantsJson(request)) return renderUsers(request, reply, err.statusCode, { error: err.message });
+      accountErr(err);
+    }
+    if (wantsJson(request)) return reply.send({ ok: true, users: (await accounts.listUsers()).map((u) => ({ id: u.id, username: u.username, role: u.role })) });
+    return reply.redirect(`/users?done=${encodeURIComponent(done)}`, 303);
+  };
+  const userIdOr404 = (request: FastifyRequest): string => {
+    const { id } = request.params as { id: string };
+    if (!USER_ID.test(id)) throw new HttpError(404, 'not_found', 'No such user.');
+    return id;
+  };
+  const DONE: Record<string, string> = { revoked: 'The user is revoked; their sessions ended.', role: 'Role changed.' };
+
+  app.get('/users', adminOnly, async (request, reply) => {
+    const done = (request.query as Record<string, unknown>)['done'];
+    return renderUsers(request, reply, 200, typeof done === 'string' && DONE[done] ? { notice: DONE[done] } : {});
+  });
+
+  app.get('/api/users', adminOnly, async () => ({ users: (await accounts.listUsers()).map((u) => ({ id: u.id, username: u.username, role: u.role, createdAt: new Date(u.createdAt).toISOString() })) }));
+
+  app.post('/users/invite', adminOnly, async (request, reply) => {
+    const body = parseOr400(InviteBody, request.body, 'invitation');
+    const p = principals.get(request)!;
+    let invite: { token: string; expiresAt: number };
+    try {
+      invite = await accounts.createInvite(body.username, body.role, p.session!.user.id, opts.inviteTtlMs ?? 24 * 3600_000);
+    } catch (err) {
+      if (err instanceof AccountError && !wantsJson(request)) return renderUsers(request, reply, err.statusCode, { error: err.message });
+      return accountErr(err);
+    }
+    // The Host header passed the allow-list, so the link names this dashboard as the admin reached it.
+    const url = `${request.protocol}://${request.headers.host ?? 'localhost'}/invite?token=${invite.token}`;
+    if (wantsJson(request)) return reply.code(201).send({ url, username: body.username, role: body.role, expiresAt: new Date(invite.expiresAt).toISOString() });
+    return renderUsers(request, reply, 201, { invite: { url, username: body.username, role: body.role, expiresAt: invite.expiresAt } });
+  });
+
+  app.post('/users/:id/revoke', adminOnly, async (request, reply) => {
+    const id = userIdOr404(request);
+    return usersCall(request, reply, () => accounts.revokeUser(id), 'revoked');
+  });
+
+  app.post('/users/:id/role', adminOnly, async (request, reply) => {
+    const id = userIdOr404(request);
+    const body = parseOr400(RoleBody, request.body, 'role change');
+    if (!ROLES.includes(body.role)) throw new HttpError(400, 'invalid_request', 'Unknown role.');
+    return usersCall(request, reply, () => accounts.setRole(id, body.role), 'role');
+  });
+
+  // ------------------------------------------------------------ invitation acceptance (public: the link is the credential)
+  const inviteGone = (reply: FastifyReply) =>
+    reply.code(410).type(html).send(messagePage('Invitation not valid', 'This invitation link is used, expired or mistyped. Ask an admin for a new one.', {}, { href: '/login', text: 'Sign in' }));
+
+  app.get('/invite', pub, async (request, reply) => {
+    const token = (request.query as Record<string, unknown>)['token'];
+    const invite = typeof token === 'string' ? await accounts.inviteFor(token) : undefined;
+    if (!invite || typeof token !== 'string') return inviteGone(reply);
+    return reply.type(html).send(invitePage(preLoginToken(request, reply), token, invite));
+  });
+
+  app.post('/invite', pub, async (request, reply) => {
+    const ip = request.ip;
+    const wait = throttle.blocked(ip);
+    if (wait !== undefined) {
+      reply.header('retry-after', String(wait));
+      throw new HttpError(429, 'too_many_requests', 'Too many attempts. Try again later.');
+    }
+    if (!preLoginCsrfOk(request)) {
+      throttle.failed(ip);
+      throw new HttpError(403, 'csrf_token_invalid', 'The form expired or came from another site. Open the invitation link again.');
+    }
+    const body = parseOr400(SetupBody, request.body, 'invitation acceptance');
+    const invite = await accounts.inviteFor(body.token);
+    if (!invite) {
+      throttle.failed(ip);
+      return inviteGone(reply);
+    }
+    const problem = body.password !== body.confirm ? 'The two passwords differ.' : passwordProblem(body.password);
+    if (problem) return reply.code(400).type(html).send(invitePage(submittedToken(request)!, body.token, invite, problem));
+    const user = await accounts.acceptInvite(body.token, body.password);
+    if (!user) return inviteGone(reply);
+    await startSession(request, reply, user);
+    return reply.redirect('/', 303);
+  });
 
   // ------------------------------------------------------------ JSON API
   app.get('/api/session', async (request) => {

@@ -38,6 +38,8 @@ export interface Chrome {
   /** The signed-in admin's CSRF token (for the logout form); absent on the login and setup pages. */
   csrfToken?: string;
   username?: string;
+  /** The signed-in user's role: admins see the Users link. */
+  role?: 'admin' | 'viewer';
 }
 
 export function page(title: string, heading: string, body: string, chrome: Chrome = {}, subtitle?: string): string {
@@ -47,7 +49,8 @@ export function page(title: string, heading: string, body: string, chrome: Chrom
         '<li><a href="/">Targets</a></li>',
         '<li><a href="/monitor">Monitor</a></li>',
         '<li><a href="/fleet">Fleet</a></li>',
-        chrome.username ? `<li class="who">Signed in as ${esc(chrome.username)}</li>` : '',
+        chrome.role === 'admin' ? '<li><a href="/users">Users</a></li>' : '',
+        chrome.username ? `<li class="who">Signed in as ${esc(chrome.username)}${chrome.role === 'viewer' ? ' (viewer)' : ''}</li>` : '',
         `<li><form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(chrome.csrfToken)}"><button class="link" type="submit">Log out</button></form></li>`,
         '</ul></div></nav>',
       ].join('')

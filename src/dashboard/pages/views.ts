@@ -8,6 +8,7 @@ import { esc } from '../../report/html/escape.js';
 import type { AuditSummary, StoredAudit } from '../../store/types.js';
 import type { RunComparison } from '../compare.js';
 import type { FindingOccurrence, TargetSummary } from '../history.js';
+import type { UserRow } from '../auth.js';
 import type { MonitorView } from '../monitor-status.js';
 import { scoreChart } from './chart.js';
 import { card, page, type Chrome } from './layout.js';
@@ -295,4 +296,62 @@ export function setupPage(csrf: string, token: string, error?: string): string {
 
 export function messagePage(title: string, message: string, chrome: Chrome = {}, link: { href: string; text: string } = { href: '/', text: 'Back to the dashboard' }): string {
   return page(title, title, card('message', title, `<p>${esc(message)}</p><p><a href="${esc(link.href)}">${esc(link.text)}</a></p>`), chrome);
+}
+
+// ---------------------------------------------------------------- users and invitations
+
+export interface UsersPageOptions {
+  /** The one-time link just created (shown once). */
+  invite?: { url: string; username: string; role: string; expiresAt: number };
+  notice?: string;
+  error?: string;
+  selfId?: string;
+}
+
+export function usersPage(users: UserRow[], chrome: Chrome, opts: UsersPageOptions = {}): string {
+  const csrf = esc(chrome.csrfToken ?? '');
+  const rows = users
+    .map((u) => {
+      const other = u.role === 'admin' ? 'viewer' : 'admin';
+      const forms = [
+        `<form class="inline" method="post" action="/users/${esc(u.id)}/role"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="role" value="${other}"><button class="link" type="submit">Make ${other}</button></form>`,
+        ` · <form class="inline" method="post" action="/users/${esc(u.id)}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button class="link" type="submit">Revoke</button></form>`,
+      ].join('');
+      return `<tr><th scope="row">${esc(u.username)}${u.id === opts.selfId ? ' <span class="meta">(you)</span>' : ''}</th><td>${esc(u.role)}</td><td>${esc(when(u.createdAt))}</td><td>${forms}</td></tr>`;
+    })
+    .join('');
+  const list = `<table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Actions</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const link = opts.invite
+    ? `<div class="note" role="status"><p>Send this link to <strong>${esc(opts.invite.username)}</strong> (${esc(opts.invite.role)}). It works once, until ${esc(when(opts.invite.expiresAt))}, and is not shown again:</p><pre>${esc(opts.invite.url)}</pre></div>`
+    : '';
+  const form = [
+    `<form class="stack" method="post" action="/users/invite">`,
+    `<input type="hidden" name="_csrf" value="${csrf}">`,
+    `<div><label for="username">User name</label><input id="username" name="username" type="text" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._@\\-]{0,63}"></div>`,
+    `<div><label for="role">Role</label><select id="role" name="role"><option value="viewer" selected>viewer (reads everything, changes nothing)</option><option value="admin">admin</option></select></div>`,
+    `<div><button class="primary" type="submit">Create invitation link</button></div>`,
+    `</form>`,
+  ].join('');
+  const body = [
+    opts.notice ? `<p class="note" role="status">${esc(opts.notice)}</p>` : '',
+    opts.error ? `<p class="alert" role="alert">${esc(opts.error)}</p>` : '',
+    card('users', 'Users', list),
+    card('invite', 'Invite a user', link + form),
+  ].join('');
+  return page('Users', 'Users', body, chrome);
+}
+
+export function invitePage(csrf: string, token: string, invite: { username: string; role: string }, error?: string): string {
+  const body = [
+    `<p>You are invited to the launchready dashboard as <strong>${esc(invite.username)}</strong> (${esc(invite.role)}). Choose your password; this link works once.</p>`,
+    error ? `<p class="alert" role="alert">${esc(error)}</p>` : '',
+    `<form class="stack" method="post" action="/invite">`,
+    `<input type="hidden" name="_csrf" value="${esc(csrf)}">`,
+    `<input type="hidden" name="token" value="${esc(token)}">`,
+    `<div><label for="password">New password (at least 12 characters)</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="12" maxlength="256"></div>`,
+    `<div><label for="confirm">Repeat it</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="12" maxlength="256"></div>`,
+    `<div><button class="primary" type="submit">Create my account</button></div>`,
+    `</form>`,
+  ].join('');
+  return page('Accept invitation', 'Join the dashboard', card('invite', 'Your password', body));
 }
