@@ -19,6 +19,9 @@ const PUBLIC = new Set([
   'GET /setup', // the one-time setup link
   'HEAD /setup',
   'POST /setup', // choosing the first admin password with that link
+  'GET /invite', // an admin's one-time invitation link
+  'HEAD /invite',
+  'POST /invite', // the invitee choosing a password with that link (CSRF-checked and throttled)
   'GET /healthz', // liveness for monitors; says "ok" and nothing else
   'HEAD /healthz',
   'GET /openapi.json', // the API description the audit discovers routes from
