@@ -296,13 +296,15 @@ export class Accounts {
     return Number((await tx.all(`SELECT COUNT(*) AS n FROM dashboard_users WHERE role = 'admin'`))[0]?.['n'] ?? 0);
   }
 
-  /** Deletes the account and every session of it. The last admin cannot be revoked. */
+  /** Deletes the account, every session of it and the invitations it left open. The last admin cannot be revoked. */
   async revokeUser(id: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const row = (await tx.all(`SELECT role FROM dashboard_users WHERE id = ?`, [id]))[0];
       if (!row) throw new AccountError(404, 'No such user.');
       if (roleOf(row['role']) === 'admin' && (await this.adminCount(tx)) <= 1) throw new AccountError(409, 'The last admin cannot be revoked. Make another user admin first.');
       await tx.run(`DELETE FROM dashboard_sessions WHERE user_id = ?`, [id]);
+      // Links the revoked user handed out die with them.
+      await tx.run(`DELETE FROM dashboard_invites WHERE created_by = ? AND used_at IS NULL`, [id]);
       await tx.run(`DELETE FROM dashboard_users WHERE id = ?`, [id]);
     });
   }

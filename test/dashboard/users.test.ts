@@ -12,7 +12,7 @@ import { registerTarget } from '../../src/worker/fleet.js';
 import { postgresBackend, PG_URL } from '../store/backends.js';
 import { tempConfig } from '../worker/helpers.js';
 import { TARGET } from './fixtures.js';
-import { ADMIN_PASSWORD, cookieValue, login, req, startTestDashboard, type Login, type TestDashboard } from './helpers.js';
+import { ADMIN_PASSWORD, cookieValue, login, req, startTestDashboard, type TestDashboard } from './helpers.js';
 
 /** Dashboard users with roles (admin, viewer), invited by one-time link; a real app on loopback. */
 
@@ -32,7 +32,7 @@ async function dashboard(opts: Parameters<typeof startTestDashboard>[0] = {}): P
 }
 
 /** The admin invites `username` through the Users form; returns the one-time link printed on the page. */
-async function invite(base: string, admin: Login, username: string, role = 'viewer'): Promise<{ status: number; url: string; text: string }> {
+async function invite(base: string, admin: { cookie: string; csrfToken: string }, username: string, role = 'viewer'): Promise<{ status: number; url: string; text: string }> {
   const res = await req(base, '/users/invite', { method: 'POST', cookie: admin.cookie, headers: formHeaders(base), body: form({ username, role, _csrf: admin.csrfToken }) });
   const url = /<pre>(http:\/\/[^<]+\/invite\?token=[A-Za-z0-9_-]+)<\/pre>/.exec(res.text)?.[1] ?? '';
   return { status: res.status, url, text: res.text };
@@ -206,12 +206,19 @@ describe('revocation and the last admin', () => {
     const second = await accept((await invite(d.url, admin, 'ada', 'admin')).url);
     expect(second.res.status).toBe(303);
     const adaId = String((await d.db.sql.all(`SELECT id FROM dashboard_users WHERE username = 'ada'`))[0]!['id']);
+    // An invitation ada hands out dies when ada is revoked later.
+    const pending = await invite(d.url, second, 'ada.guest');
+    expect(pending.status).toBe(201);
     expect((await post(second, `/users/${adminId}/role`, { role: 'viewer' })).status).toBe(303);
     expect((await post(second, `/users/${adaId}/revoke`)).status).toBe(409);
     expect((await post(second, `/users/${adaId}/role`, { role: 'viewer' })).status).toBe(409);
     // The demoted admin is a viewer now, in the same session.
     expect((await post(admin, `/users/${adaId}/revoke`)).status).toBe(403);
     expect((await d.db.sql.all(`SELECT COUNT(*) AS n FROM dashboard_users WHERE role = 'admin'`))[0]!['n']).toBe(1);
+    // Promote the first account back, then revoke ada: her open invitation no longer works.
+    expect((await post(second, `/users/${adminId}/role`, { role: 'admin' })).status).toBe(303);
+    expect((await post(admin, `/users/${adaId}/revoke`)).status).toBe(303);
+    expect((await accept(pending.url)).res.status).toBe(410);
   });
 });
 
