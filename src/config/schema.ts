@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AREAS } from '../model/area.js';
 import { MonitorSchema } from '../monitor/schema.js';
 
 /**
@@ -203,6 +204,17 @@ export const ConfigSchema = z
       .optional(),
     monitor: MonitorSchema.optional(),
     baseline: z.string().optional(),
+    /**
+     * Checklist areas that do not apply to this product, each with the reason
+     * (`waive: { email: "this product sends no mail" }`). A waived area does not keep the verdict
+     * from `ready` when it could not be tested; its checks still run, and the waiver is listed in every format.
+     */
+    waive: z
+      .partialRecord(
+        z.enum(AREAS, { error: `an area of the checklist (${AREAS.join(', ')})` }),
+        z.string({ error: 'a reason (why this area does not apply)' }).trim().min(3, 'a reason of a few words (why this area does not apply)'),
+      )
+      .default({}),
   })
   .strict();
 

@@ -21,8 +21,13 @@ export function when(iso: string | number): string {
   return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function verdictBadge(v: Verdict, score?: number): string {
-  return `<span class="badge v-${esc(v)}">${esc(VERDICT_WORDS[v] ?? v)}${score === undefined ? '' : ` · ${score}`}</span>`;
+/** "score 87/100", or "no score" for a run whose target could not be tested. */
+function scoreWords(score: number | null): string {
+  return score === null ? 'no score' : `score ${score}/100`;
+}
+
+function verdictBadge(v: Verdict, score?: number | null): string {
+  return `<span class="badge v-${esc(v)}">${esc(VERDICT_WORDS[v] ?? v)}${score === undefined ? '' : ` · ${scoreWords(score)}`}</span>`;
 }
 
 function statusBadge(s: Status): string {
@@ -72,9 +77,9 @@ function statusWord(m: MonitorView): string {
 
 export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome: Chrome): string {
   const oldestFirst = [...audits].reverse();
-  const chart = card('trend', 'Score over time', scoreChart(oldestFirst.map((a) => ({ auditId: a.id, startedAt: a.startedAt, score: a.score, verdict: a.verdict }))));
+  const chart = card('trend', 'Score over time', scoreChart(oldestFirst.flatMap((a) => (a.score === null ? [] : [{ auditId: a.id, startedAt: a.startedAt, score: a.score, verdict: a.verdict }]))));
   const options = (selected: string | undefined): string =>
-    audits.map((a) => `<option value="${esc(a.id)}"${a.id === selected ? ' selected' : ''}>${esc(when(a.startedAt))} — ${esc(VERDICT_WORDS[a.verdict])}, score ${a.score}</option>`).join('');
+    audits.map((a) => `<option value="${esc(a.id)}"${a.id === selected ? ' selected' : ''}>${esc(when(a.startedAt))} — ${esc(VERDICT_WORDS[a.verdict])}, ${esc(scoreWords(a.score))}</option>`).join('');
   const compare =
     audits.length >= 2
       ? card(
@@ -89,10 +94,10 @@ export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome
       : '';
   const rows = audits.map((a, i) => {
     const prev = audits[i + 1];
-    const delta = prev ? a.score - prev.score : undefined;
+    const delta = prev && a.score !== null && prev.score !== null ? a.score - prev.score : undefined;
     return (
       `<tr><td><a href="/audits/${esc(a.id)}">${esc(when(a.startedAt))}</a></td><td>${verdictBadge(a.verdict)}</td>` +
-      `<td class="num">${a.score}${delta ? ` <span class="muted">(${delta > 0 ? '+' : ''}${delta})</span>` : ''}</td>` +
+      `<td class="num">${a.score === null ? 'no score' : `${a.score}/100`}${delta ? ` <span class="muted">(${delta > 0 ? '+' : ''}${delta})</span>` : ''}</td>` +
       `<td>${esc(failingCounts(a.failing))}</td><td>${esc(formatDuration(a.durationMs))}</td>` +
       `<td>${prev ? `<a href="/compare?base=${esc(prev.id)}&amp;head=${esc(a.id)}">changes</a>` : ''}</td></tr>`
     );
@@ -104,7 +109,7 @@ export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome
       '<thead><tr><th scope="col">Started</th><th scope="col">Verdict</th><th scope="col" class="num">Score</th><th scope="col">Failing</th><th scope="col">Took</th><th scope="col">Against the run before</th></tr></thead>' +
       `<tbody>${rows.join('')}</tbody></table></div>`,
   );
-  return page(`History of ${target.target}`, target.target, chart + compare + table, chrome, `${plural(target.audits, 'audit')}; latest ${VERDICT_WORDS[target.lastVerdict]} with score ${target.lastScore}.`);
+  return page(`History of ${target.target}`, target.target, chart + compare + table, chrome, `${plural(target.audits, 'audit')}; latest ${VERDICT_WORDS[target.lastVerdict]} with ${scoreWords(target.lastScore)}.`);
 }
 
 // ---------------------------------------------------------------- one audit
@@ -113,7 +118,7 @@ export function auditPage(audit: StoredAudit, previous: AuditSummary | undefined
   const r = audit.report;
   const byId = new Map(r.findings.map((f) => [f.id, f]));
   const verdict = [
-    `<div class="verdict"><p class="verdict-badge v-${esc(r.verdict)}"><span class="word">${esc(VERDICT_WORDS[r.verdict])}</span><span class="score">Score ${r.score} / 100</span></p>`,
+    `<div class="verdict"><p class="verdict-badge v-${esc(r.verdict)}"><span class="word">${esc(VERDICT_WORDS[r.verdict])}</span><span class="score">${esc(r.score === null ? (r.scoreNote ?? 'no score: target not tested') : `score ${r.score}/100`)}</span></p>`,
     `<div class="verdict-text"><p>${esc(headline(r))}</p>`,
     `<p class="muted">${plural(r.findings.length, 'finding')} · ${r.stats.requests} requests · took ${esc(formatDuration(r.durationMs))} · ${esc(r.tool.name)} ${esc(r.tool.version)}</p>`,
     `<p><a href="/targets/${esc(targetKey)}">History of this target</a>${previous ? ` · <a href="/compare?base=${esc(previous.id)}&amp;head=${esc(audit.id)}">Changes since the run before</a>` : ''} · <a href="/audits/${esc(audit.id)}/report">Full HTML report</a> · <a href="/api/audits/${esc(audit.id)}">JSON</a></p>`,
@@ -202,7 +207,7 @@ export function comparePage(base: StoredAudit, head: StoredAudit, c: RunComparis
     ['Fixed', c.fixed.length],
     ['Not re-tested', c.unverified.length],
     ['Still open', c.unchanged.length],
-    ['Score change', `${c.scoreDelta > 0 ? '+' : ''}${c.scoreDelta}`],
+    ['Score change', c.scoreDelta === null ? 'not comparable (a run has no score)' : `${c.scoreDelta > 0 ? '+' : ''}${c.scoreDelta}`],
   ]
     .map(([k, v]) => `<li><strong>${esc(v)}</strong>${esc(k)}</li>`)
     .join('');
