@@ -3,6 +3,7 @@ import { AREA_TITLES } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import { STATUS_WORDS, describeLocation, plural, stripControl } from './describe.js';
+import { mdCode, mdText } from './md.js';
 import { readFacts, type DomainFact, type MailFact } from './facts.js';
 
 /**
@@ -25,28 +26,7 @@ const OWNER_ROLES: Array<[string, string]> = [
 
 const NOT_DOCUMENTED = '**Not documented.**';
 
-/** Markdown text: ASCII punctuation that could start markup (or raw HTML) is backslash-escaped. */
-export function mdText(value: unknown): string {
-  return stripControl(String(value ?? ''))
-    .replace(/\r?\n/g, ' ')
-    .replace(/([\\`*_[\]<>|~&])/g, '\\$1')
-    // What would start a heading, a list or a quote at the beginning of a line or cell.
-    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
-    // Only punctuation can be backslash-escaped (CommonMark): "1." becomes "1\." not "\1.".
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
-}
-
-/** Inline code, safe inside a table cell: a fence longer than any backtick run, pipes escaped. */
-export function mdCode(value: unknown): string {
-  const text = stripControl(String(value ?? ''))
-    .replace(/\r?\n/g, ' ')
-    .replace(/\|/g, '\\|');
-  if (text === '') return '';
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
+export { mdCode, mdText } from './md.js';
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => c || '—').join(' | ')} |`)].join('\n');
