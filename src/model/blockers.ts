@@ -36,6 +36,11 @@ export function placeOf(l: Location): string {
     try {
       const u = new URL(l.url);
       url = `${u.pathname}${u.search}`;
+      try {
+        url = decodeURI(url);
+      } catch {
+        /* not valid percent-encoding: keep it encoded */
+      }
     } catch {
       /* keep the text as it is */
     }
@@ -86,7 +91,7 @@ export function blockerGroupsOf(findings: readonly Finding[], checkTitles: Reado
         ? first.title
         : titles.size === 1
           ? `${first.title} (on ${places.length} ${noun(sorted)})`
-          : `${checkTitles.get(first.check) ?? first.title}: fails on ${places.length} ${noun(sorted)}`;
+          : `${first.title} (and the same on ${places.length - 1} more ${noun(sorted)})`;
     const estimate = effortEstimateOf(first.check, first.area);
     out.push({
       id: first.id,

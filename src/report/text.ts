@@ -140,7 +140,7 @@ export function renderText(report: Report, opts: TextOptions): string {
 }
 
 function fmtHour(h: number): string {
-  return h % 1 === 0 ? String(h) : h.toFixed(1);
+  return String(Math.round(h * 100) / 100);
 }
 
 function plural(n: number, one: string): string {
