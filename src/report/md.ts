@@ -11,7 +11,12 @@ export function mdText(value: unknown): string {
   return (
     stripControl(String(value ?? ''))
       .replace(/\r?\n/g, ' ')
-      .replace(/([\\`*_[\]<>|~&!])/g, '\\$1')
+      .replace(/([\\`*_[\]|~!])/g, '\\$1')
+      // Entities, not backslashes, for what could open raw HTML: an autolinker (linkify) may swallow a
+      // backslash into a URL, an entity is text to every CommonMark renderer.
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
       // What would start a heading, a list or a quote at the beginning of a line or cell.
       .replace(/^(\s*)([#+\-=])/, '$1\\$2')
       // Only punctuation can be backslash-escaped (CommonMark): "1." becomes "1\." not "\1.".

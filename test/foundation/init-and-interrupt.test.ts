@@ -43,16 +43,17 @@ describe('launchready init URL', () => {
 
 describe('Ctrl-C', () => {
   it('ends the audit with a partial report marked incomplete (exit 3)', async () => {
-    const hang = await startServer(() => {
-      /* never answers */
-    });
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const hang = await startServer(() => arrived() /* and never answers */);
     const dir = mkdtempSync(join(tmpdir(), 'lr-int-'));
     writeFileSync(join(dir, 'c.yml'), 'budget: { timeoutMs: 30000 }\n');
     const child = spawn(process.execPath, [BIN, 'audit', hang.url, '--config', join(dir, 'c.yml'), '--format', 'json'], { env: { ...process.env, LAUNCHREADY_LOOPBACK_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      // Ready when the audit's first request reaches the target, not after a guessed sleep.
+      await reached;
       const t0 = Date.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.once('exit', r));

@@ -101,7 +101,8 @@ describe('renderHandover: the checklist for whoever runs the product next', () =
     const out = renderHandover(hostile, richConfig());
     const table = rows(section(out, 'Domains and DNS records')).filter((r) => r[0] === 'TXT');
     expect(table).toEqual([['TXT', 'example.com', '``x \\| y <script>alert(1)</script> `tick` next``', '—']]);
-    expect(mdText('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)\\>');
+    // Entities rather than backslashes: an autolinker can swallow a backslash into a URL (markdown-hostile.test.ts).
+    expect(mdText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
     expect(mdText('# not a heading')).toBe('\\# not a heading');
     expect(mdCode('a`b')).toBe('``a`b``');
   });
