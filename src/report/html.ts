@@ -356,18 +356,23 @@ function referenceLink(ref: string): string {
 const MATRIX_WORDS: Record<AccessMatrixRow['verdict'], string> = { ok: 'OK', leak: 'Leak', 'not-tested': 'Not tested', error: 'Error' };
 
 function accessMatrixSection(rows: readonly AccessMatrixRow[]): string {
-  const leaks = rows.filter((r) => r.verdict === 'leak').length;
+  const sorted = sortMatrix(rows);
+  const leaks = sorted.filter((r) => r.verdict === 'leak');
+  const rest = sorted.filter((r) => r.verdict !== 'leak');
+  const head = `<thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Identity</th><th scope="col">Expected</th><th scope="col">Observed</th><th scope="col">Verdict</th></tr></thead>`;
+  const row = (r: AccessMatrixRow): string =>
+    `<tr${r.verdict === 'leak' ? ' class="leak"' : ''}><td>${esc(r.method)}</td><td class="path"><code>${esc(r.path)}</code></td><td>${esc(r.identity)}</td><td>${esc(r.expected)}</td><td>${esc(r.observed)}</td><td><span class="badge m-${esc(r.verdict)}">${esc(MATRIX_WORDS[r.verdict] ?? r.verdict)}</span></td></tr>`;
+  const table = (id: string, caption: string, list: readonly AccessMatrixRow[]): string =>
+    `<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${esc(caption)}</caption>${head}<tbody>${list.map(row).join('')}</tbody></table></div>`;
   return [
     `<h2 id="access-matrix-h">Access matrix</h2>`,
-    `<p>${leaks > 0 ? `<strong>${plural(leaks, 'leak')}:</strong> an identity reached what it should not.` : 'No identity reached what it should not.'} Each row is one request sent as one identity.</p>`,
-    `<div class="table-wrap" role="region" aria-labelledby="matrix-cap" tabindex="0"><table>`,
-    `<caption id="matrix-cap">Who can reach what: expected versus observed answers per route and identity.</caption>`,
-    `<thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Identity</th><th scope="col">Expected</th><th scope="col">Observed</th><th scope="col">Verdict</th></tr></thead><tbody>`,
-    ...sortMatrix(rows).map(
-      (r) =>
-        `<tr${r.verdict === 'leak' ? ' class="leak"' : ''}><td>${esc(r.method)}</td><td class="path"><code>${esc(r.path)}</code></td><td>${esc(r.identity)}</td><td>${esc(r.expected)}</td><td>${esc(r.observed)}</td><td><span class="badge m-${esc(r.verdict)}">${esc(MATRIX_WORDS[r.verdict] ?? r.verdict)}</span></td></tr>`,
-    ),
-    `</tbody></table></div>`,
+    `<p>${leaks.length > 0 ? `<strong>${plural(leaks.length, 'leak')}:</strong> an identity reached what it should not.` : 'No identity reached what it should not.'} Each row is one request sent as one identity; leaks first.</p>`,
+    leaks.length > 0 ? table('matrix-cap', 'Leaks: expected versus observed answers per route and identity.', leaks) : '',
+    rest.length > 0
+      ? leaks.length > 0
+        ? `<details class="matrix-rest"><summary>${esc(plural(rest.length, 'more row'))} (ok, not tested, errors)</summary>${table('matrix-rest-cap', 'Every other request of the matrix.', rest)}</details>`
+        : table('matrix-cap', 'Who can reach what: expected versus observed answers per route and identity.', rest)
+      : '',
   ].join('');
 }
 

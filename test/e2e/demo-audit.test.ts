@@ -82,6 +82,26 @@ describe('the audit of the demo portal (CLI, JSON contract)', () => {
     expect(order(second)).toEqual(order(reportAll));
   }, 120_000);
 
+  it('the HTML report of the demo stays under 10 screens before the detail section (1280×800)', async () => {
+    const { chromium } = await import('playwright-core');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const { renderHtml } = await import('../../src/report/html.js');
+    mkdirSync('test/.work/e2e', { recursive: true });
+    const file = `${process.cwd()}/test/.work/e2e/demo-report.html`;
+    writeFileSync(file, renderHtml(reportAll, allChecks.map((c) => c.meta)));
+    const browser = await chromium.launch({ executablePath: process.env.LAUNCHREADY_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(pathToFileURL(file).href);
+      const top = (await page.evaluate('document.getElementById("findings").getBoundingClientRect().top + window.scrollY')) as number;
+      console.log(`demo HTML: the findings detail starts after ${(top / 800).toFixed(1)} screens`);
+      expect(top / 800).toBeLessThan(10);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('the text report has one blocker per root cause: no two blockers with the same fix', () => {
     const text = renderText(reportAll, { color: false, verbose: true });
     const fixes = text.split('\n').filter((l) => /^ {4}Fix \(~[\d.]+ h\): /.test(l));
