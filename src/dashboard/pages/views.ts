@@ -68,7 +68,17 @@ export function overviewPage(targets: TargetSummary[], monitor: MonitorView, chr
   return page('Targets', 'Audit history', card('targets', 'Targets', list) + card('monitor', 'Monitor', mon), chrome, 'Every target audited into this store, with its latest verdict.');
 }
 
+/** "7 min ago" (whole minutes from a minute on). */
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  return m < 120 ? `${m} min ago` : `${Math.floor(m / 60)} h ${m % 60} min ago`;
+}
+
 function statusWord(m: MonitorView): string {
+  // An old "up" is not "up": a monitor that missed more than two intervals says so first.
+  if (m.stale) return `Stale — last probe ${ago(m.stale.sinceMs)}`;
   if (m.openIncidents.length > 0) return 'Alerting';
   return m.probes.every((p) => p.up) ? 'All probes up' : 'Some probes failing';
 }
@@ -246,7 +256,7 @@ export function monitorPage(m: MonitorView, chrome: Chrome, now = Date.now()): s
   }
   const rows = m.probes.map(
     (p) =>
-      `<tr><td>${p.up ? '<span class="badge s-pass">Up</span>' : '<span class="badge s-fail">Failing</span>'}</td><th scope="row">${esc(p.id)}</th><td>${esc(p.lastMessage)}</td>` +
+      `<tr><td>${p.stale ? '<span class="badge s-skip">Stale</span>' : p.up ? '<span class="badge s-pass">Up</span>' : '<span class="badge s-fail">Failing</span>'}</td><th scope="row">${esc(p.id)}</th><td>${esc(p.lastMessage)}</td>` +
       `<td class="num">${p.lastLatencyMs === null ? '–' : `${Math.round(p.lastLatencyMs)} ms`}</td><td>${esc(formatDuration(Math.max(0, now - p.lastAt)))} ago</td><td class="num">${p.okCount}/${p.recent.length}</td></tr>`,
   );
   const table =
