@@ -180,3 +180,25 @@ describe('the 48-hour rescue sprint', () => {
     }
   });
 });
+
+describe('the text report', () => {
+  it('shows the first 5 blocker groups and the count; -v shows every group, every finding and every skip with its reason', async () => {
+    const { renderText } = await import('../../src/report/text.js');
+    const { richReport } = await import('../fixtures/reports/rich-report.js');
+    const base = richReport();
+    const extra = Array.from({ length: 7 }, (_, i) => f(`edge/c${i}`, 'fail', { severity: 'medium', fix: `fix ${i}` }));
+    const skip = f('session/lifecycle', 'skip', { reason: 'no identity with logout: configured' });
+    const findings = [...base.findings, ...extra, skip];
+    const report = { ...base, findings, ...judge({ findings, failOn: 'high', incomplete: base.incomplete }) };
+    const groups = report.blockerGroups!.length;
+    const short = renderText(report, { color: false });
+    expect(short).toContain(`(5 of ${groups}; ${report.blockers.length} failing findings):`);
+    expect(short).toContain(`… and ${groups - 5} more (-v lists them all).`);
+    expect(short).not.toContain('no identity with logout: configured');
+    const long = renderText(report, { color: false, verbose: true });
+    expect(long).toContain(`(${groups} of ${groups};`);
+    expect(long.match(/^ {4}Fix \(~/gm)).toHaveLength(groups);
+    expect(long).toMatch(/SKIP {2}\[high\] session\/lifecycle: session\/lifecycle title .*\n {8}reason: no identity with logout: configured/);
+    for (const x of findings) expect(long).toContain(`${x.check}: `);
+  });
+});
