@@ -1,7 +1,7 @@
 import type { CheckMeta } from '../../engine/check.js';
 import { AREA_TITLES, FIX_ORDER } from '../../model/area.js';
 import type { Finding, Status } from '../../model/finding.js';
-import type { Report, Verdict } from '../../model/report.js';
+import { groupsOf, type Report, type Verdict } from '../../model/report.js';
 import type { Severity } from '../../model/severity.js';
 import { STATUS_WORDS, byStatusThenSeverity, describeLocation, formatDuration, isHttpUrl, plural } from '../../report/describe.js';
 import { esc } from '../../report/html/escape.js';
@@ -38,8 +38,8 @@ function severityBadge(s: Severity): string {
   return `<span class="badge sev-${esc(s)}">${esc(s[0]!.toUpperCase() + s.slice(1))}</span>`;
 }
 
-function findingLink(auditId: string, f: Finding): string {
-  return `<a href="/audits/${esc(auditId)}/findings/${esc(f.id)}">${esc(f.title)}</a>`;
+function findingLink(auditId: string, f: Finding, text = f.title): string {
+  return `<a href="/audits/${esc(auditId)}/findings/${esc(f.id)}">${esc(text)}</a>`;
 }
 
 function failingCounts(failing: Record<string, number>): string {
@@ -135,9 +135,16 @@ export function auditPage(audit: StoredAudit, previous: AuditSummary | undefined
     `</div></div>`,
     r.incomplete.length ? `<div class="incomplete"><p><strong>Not everything could be tested:</strong></p><ul>${r.incomplete.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>` : '',
   ].join('');
-  const blockers = r.blockers.map((id) => byId.get(id)).filter((f): f is Finding => !!f);
-  const blockerList = blockers.length
-    ? `<ol class="blockers">${blockers.map((f) => `<li>${severityBadge(f.severity)} <span class="area-tag">${esc(AREA_TITLES[f.area] ?? f.area)}</span><br>${findingLink(audit.id, f)}<p class="where">${esc(describeLocation(f.location))}</p><p class="fix"><strong>Fix:</strong> ${esc(f.fix)}</p></li>`).join('')}</ol>`
+  // One blocker per root cause (check + fix), severity first, then fix order; every place listed.
+  const groups = groupsOf(r);
+  const blockerList = groups.length
+    ? `<ol class="blockers">${groups
+        .map((g) => {
+          const f = byId.get(g.findings[0]!);
+          const places = g.places.length > 1 ? `${g.places.length} places: ${g.places.slice(0, 3).join(', ')}${g.places.length > 3 ? ` and ${g.places.length - 3} more` : ''}` : (g.places[0] ?? '');
+          return `<li>${severityBadge(g.severity)} <span class="area-tag">${esc(AREA_TITLES[g.area] ?? g.area)}</span><br>${f ? findingLink(audit.id, f, g.title) : esc(g.title)}<p class="where">${esc(places)}</p><p class="fix"><strong>Fix:</strong> ${esc(g.fix)}</p></li>`;
+        })
+        .join('')}</ol>`
     : '<p>No blockers: no failing finding at medium severity or above.</p>';
   const statuses: Status[] = ['fail', 'warn', 'pass', 'skip', 'error'];
   const scorecard =
@@ -155,7 +162,7 @@ export function auditPage(audit: StoredAudit, previous: AuditSummary | undefined
   return page(
     `Audit of ${r.target}`,
     r.target,
-    card('verdict', 'Verdict', verdict) + card('blockers', 'Blockers, in fix order', blockerList) + card('scorecard', 'Scorecard', scorecard) + card('findings', 'Findings', findings || '<p>No findings were recorded.</p>'),
+    card('verdict', 'Verdict', verdict) + card('blockers', 'Blockers by root cause, severity first', blockerList) + card('scorecard', 'Scorecard', scorecard) + card('findings', 'Findings', findings || '<p>No findings were recorded.</p>'),
     chrome,
     `Audited ${when(r.startedAt)}`,
   );
