@@ -60,6 +60,11 @@ export function renderText(report: Report, opts: TextOptions): string {
   // What was not tested comes first: it is why the verdict is not "ready".
   const gaps = gapsOf(report);
   const other = otherIncomplete(report);
+  // An untested target comes before everything it made untested.
+  if (report.score === null && other.length) {
+    lines.push('', paint('yellow', paint('bold', 'Incomplete:')));
+    for (const r of other) lines.push(`  - ${clean(r)}`);
+  }
   if (gaps.length) {
     lines.push('', paint('yellow', paint('bold', `Not tested (${gaps.length}) — add to launchready.yml:`)));
     for (const g of gaps) {
@@ -67,7 +72,7 @@ export function renderText(report: Report, opts: TextOptions): string {
       if (g.why) lines.push(`    ${paint('gray', `why: ${clean(g.why)}`)}`);
     }
   }
-  if (other.length) {
+  if (other.length && report.score !== null) {
     lines.push('', paint('yellow', paint('bold', 'Incomplete:')));
     for (const r of other) lines.push(`  - ${clean(r)}`);
   }

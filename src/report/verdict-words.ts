@@ -18,12 +18,19 @@ export interface CoverageGap {
 }
 
 export function gapsOf(report: Report): CoverageGap[] {
-  return coverageGaps(report.coverage ?? []).map((c) => ({
-    area: c.area,
-    what: c.state === 'partial' && c.missing?.length ? `${c.missing.join(', ')} (${AREA_TITLES[c.area]})` : AREA_TITLES[c.area],
-    hint: c.state === 'partial' ? (c.hint ?? '') : `${c.hint ?? ''}, or waive it: waive: { ${c.area}: "why it does not apply" }`,
-    ...(c.reason ? { why: c.reason } : {}),
-  }));
+  return coverageGaps(report.coverage ?? []).map((c) => {
+    // An unusable target is said once, first; the per-area "why" keeps the other reasons.
+    const why = c.reason
+      ?.split('; ')
+      .filter((r) => report.score !== null || !/the target (\S+ )?could not be tested/.test(r))
+      .join('; ');
+    return {
+      area: c.area,
+      what: c.state === 'partial' && c.missing?.length ? `${c.missing.join(', ')} (${AREA_TITLES[c.area]})` : AREA_TITLES[c.area],
+      hint: c.state === 'partial' ? (c.hint ?? '') : `${c.hint ?? ''}, or waive it: waive: { ${c.area}: "why it does not apply" }`,
+      ...(why ? { why } : {}),
+    };
+  });
 }
 
 /** `incomplete` reasons other than the coverage gaps (which are shown with their hints). */

@@ -177,7 +177,9 @@ describe('SIGTERM behaves like Ctrl-C', () => {
       child.kill('SIGTERM');
       child.kill('SIGINT');
       const [code] = (await once(child, 'exit')) as [number | null];
-      expect(code).toBe(130);
+      // The kernel may deliver the two in either order: the second one handled exits (130 after
+      // SIGINT, 143 after SIGTERM) — not 3 with a finished report.
+      expect([130, 143]).toContain(code);
       expect(out()).toBe('');
     } finally {
       child.kill('SIGKILL');
