@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { allChecks } from '../checks/index.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Check } from '../engine/check.js';
-import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
+import type { ProgressSink, TargetInfo } from '../engine/context.js';
 import { runChecks, type RunResult } from '../engine/runner.js';
 import type { Finding } from '../model/finding.js';
 import { AREAS, type Area } from '../model/area.js';
@@ -14,16 +13,12 @@ import type { FailOn } from '../model/severity.js';
 import { HttpClient, type HostResolver } from '../net/http.js';
 import { isLoopbackAddress } from '../net/loopback-guard.js';
 import { parseConnectTo, parseResolve, type ConnectOverride } from '../net/overrides.js';
-import { createResolver, parseDnsServer, resolveOverridesOf } from '../net/dns/index.js';
 import { TOOL } from './tool.js';
 
-/** A problem with what the user typed (a flag, a URL): exit 2 with this message. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './errors.js';
+import { createRun } from './run.js';
+
+export { UsageError };
 
 export interface AuditOptions {
   url?: string;
@@ -149,7 +144,8 @@ export function untestedAskedAreas(config: Config, findings: Finding[], areasRun
 }
 
 /** Check id → title, for naming blocker groups of several places. */
-export function checkTitlesOf(checks: ReadonlyArray<Check<any>> = allChecks): Map<string, string> {// eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function checkTitlesOf(checks: ReadonlyArray<Check<any>>): Map<string, string> {
   return new Map(checks.map((c) => [c.meta.id, c.meta.title]));
 }
 
@@ -190,7 +186,7 @@ export function reportOf(input: {
     failOn: input.failOn,
     incomplete,
     ...(result.targetProblem !== undefined ? { targetProblem: result.targetProblem } : {}),
-    checkTitles: input.checkTitles ?? checkTitlesOf(),
+    ...(input.checkTitles ? { checkTitles: input.checkTitles } : {}),
   });
   return {
     tool: TOOL,
@@ -218,7 +214,7 @@ export function reportOf(input: {
 /** The run's one HTTP client: the config's budget, overridden by flags, with the run's name rules. */
 export function runHttpClient(
   config: Config,
-  flags: { maxRequests?: number; maxRate?: number; timeoutMs?: number; signal?: AbortSignal },
+  flags: { maxRequests?: number; maxRate?: number; timeoutMs?: number; signal?: AbortSignal; userAgent?: string },
   net: { overrides: ConnectOverride[]; resolver?: HostResolver | undefined; ca?: string | undefined; scope: string[] },
 ): HttpClient {
   return new HttpClient({
@@ -230,41 +226,41 @@ export function runHttpClient(
     ...(net.resolver ? { resolver: net.resolver } : {}),
     ...(net.ca ? { ca: net.ca } : {}),
     scope: net.scope,
-    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
+    userAgent: flags.userAgent ?? `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
     ...(flags.signal ? { signal: flags.signal } : {}),
   });
 }
 
 export async function runAudit(opts: AuditOptions): Promise<Report> {
-  const startedAt = new Date();
   const prepared = opts.prepared ?? prepare(opts);
   const { config } = prepared;
-  const overrides = parseOverrides(opts.resolve, opts.connectTo);
-  let dnsServers: Array<{ host: string; port: number }> | undefined;
-  if (opts.dns) {
-    try {
-      dnsServers = [parseDnsServer(opts.dns)];
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
-  const resolver = opts.resolver ?? (dnsServers ? createResolver({ servers: dnsServers, overrides: resolveOverridesOf({ overrides }) }) : undefined);
-  const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
-  const http = runHttpClient(config, opts, { overrides, resolver, ca, scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [] });
+  const run = createRun({
+    config,
+    scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [],
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
+    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
+    ...(opts.dns ? { dns: opts.dns } : {}),
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    ...(opts.maxRequests ? { maxRequests: opts.maxRequests } : {}),
+    ...(opts.maxRate ? { maxRate: opts.maxRate } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    allowWrites: opts.allowWrites ?? false,
+    seed: opts.seed ?? 1,
+  });
+  const { http, resolver } = run;
   const only = opts.only?.length ? new Set(opts.only) : undefined;
   const skip = new Set(opts.skip ?? []);
-  const selected = (opts.checks ?? allChecks).filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
-  if (selected.length === 0)
+  // The check registry (and, through it, the browser and every prober) loads when an audit runs.
+  const registry = opts.checks ?? (await import('../checks/index.js')).allChecks;
+  const selected = registry.filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
+  if (selected.length === 0) {
+    await run.close();
     throw new UsageError(
       `${[opts.only?.length ? `--only ${opts.only.join(',')}` : '', opts.skip?.length ? `--skip ${opts.skip.join(',')}` : ''].filter(Boolean).join(' ') || 'this run'} selects no check: nothing would be tested (areas are ${AREAS.join(', ')})`,
     );
-  const runOptions: RunOptions = {
-    allowWrites: opts.allowWrites ?? false,
-    seed: opts.seed ?? 1,
-    overrides,
-    ...(dnsServers ? { dnsServers } : {}),
-    ...(ca ? { ca } : {}),
-  };
+  }
   try {
     const result = await runChecks({
       checks: selected,
@@ -272,13 +268,13 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       configDir: prepared.configDir,
       target: prepared.target,
       http,
-      options: runOptions,
+      options: run.options,
       env: opts.env,
       ...(opts.signal ? { signal: opts.signal } : {}),
       checkDeadlineMs: opts.checkDeadlineMs ?? Math.min(90_000, config.budget.deadlineMs),
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
-      now: startedAt,
+      now: run.startedAt,
       extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
       probeTarget: { timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs, maxBodyBytes: config.budget.maxBodyBytes },
     });
@@ -290,20 +286,17 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
         `no check sent a request to ${baseUrl.href}: the selected areas (${[...areasRun].join(', ')}) did not test the target${prepared.target.isDevelopment ? ' (a development target skips the checks that need a public hostname)' : ''}; select areas that test it (--only) or leave the URL out`,
       );
     const selectedAreas = new Set(AREAS.filter((a) => !skip.has(a) && (only === undefined || only.has(a))));
-    return reportOf({
-      result,
-      http,
+    return run.report(result, {
       target: prepared.targetLabel,
-      startedAt,
       failOn: opts.failOn,
       untested: untestedAskedAreas(config, result.findings, areasRun, (area) => skip.has(area) || (only !== undefined && !only.has(area))),
       selected: selectedAreas,
       checksRun: new Set(selected.map((c) => c.meta.id)),
       config,
-      checkTitles: checkTitlesOf(opts.checks ?? allChecks),
+      checkTitles: checkTitlesOf(registry),
     });
   } finally {
-    await http.close();
+    await run.close();
   }
 }
 

@@ -149,6 +149,28 @@ export const ConfigSchema = z
         har: z.string().optional(),
         routes: z.array(RouteSchema).default([]),
         exclude: z.array(z.string()).default([]),
+        /**
+         * The authenticated Chromium crawl that finds the API the front end calls (true/false, or its
+         * bounds). Default: on when the landing page serves HTML.
+         */
+        crawl: z
+          .union([
+            z.boolean(),
+            z
+              .object({
+                enabled: z.boolean().optional(),
+                /** Pages visited per identity (the anonymous pass gets half). */
+                maxPages: z.number().int().positive().max(2000).default(30),
+                /** Link depth from the start pages. */
+                maxDepth: z.number().int().nonnegative().max(20).default(3),
+                /** Wall-clock bound of the whole crawl, seconds. */
+                seconds: z.number().positive().max(3600).default(30),
+                /** Requests the browser may send (reserved from the run's budget; at most a third of what is left). */
+                maxRequests: z.number().int().positive().default(400),
+              })
+              .strict(),
+          ])
+          .optional(),
       })
       .strict()
       .default({ routes: [], exclude: [] }),
@@ -222,6 +244,8 @@ export const ConfigSchema = z
       .strict()
       .optional(),
     monitor: MonitorSchema.optional(),
+    /** `launchready worker`: a cron expression (UTC; 5 fields, or 6 with seconds) for scheduled audits of this target, e.g. "0 6 * * *". */
+    schedule: z.string().regex(/^\s*\S+(\s+\S+){4,5}\s*$/, 'a cron expression such as "0 6 * * *" (minute hour day month weekday, UTC)').optional(),
     baseline: z.string().optional(),
     /**
      * Checklist areas that do not apply to this product, each with the reason

@@ -23,6 +23,7 @@ import { REPORT_JS } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
 import { sortMatrix } from './text.js';
 import { gapsOf, hours, notSelected, otherIncomplete, placesText, scoreLine, sprintRows, verdictHeadline } from './verdict-words.js';
+import { surfaceSections } from './surface.js';
 
 /**
  * `--format html`: one self-contained page (inline CSS and JS, no request of any kind — a
@@ -58,6 +59,7 @@ export function renderHtml(report: Report, checksMeta: readonly CheckMeta[] = []
   if (report.accessMatrix.length > 0) sections.push(['access-matrix', 'Access matrix', accessMatrixSection(report.accessMatrix)]);
   sections.push(['findings', 'Findings', findingsSection(report, metas)]);
   if (Object.keys(report.latency).length > 0) sections.push(['latency', 'Latency', latencySection(report)]);
+  sections.push(...surfaceSections(report));
   const suppressed = suppressedSection(report);
   if (suppressed) sections.push(['suppressed', 'Suppressed', suppressed]);
   if (report.waivers?.length) sections.push(['waived', 'Waived', waiversSection(report.waivers)]);

@@ -5,6 +5,7 @@ import { describeLocation } from './describe.js';
 import { mdCode, mdFence, mdText } from './md.js';
 import { baselineNotes, sortMatrix } from './text.js';
 import { gapsOf, hours, notSelected, otherIncomplete, scoreLine, sprintRows, verdictHeadline } from './verdict-words.js';
+import { surfaceMarkdown } from './surface.js';
 
 /**
  * `--format md`: the report as Markdown for a pull request or an issue. Every string that came from
@@ -86,6 +87,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Latency (ms)', '', '| Action | p50 | p90 | p95 | p99 | max | count | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [a, l] of lat) out.push(`| ${mdText(a)} | ${l.p50.toFixed(0)} | ${l.p90.toFixed(0)} | ${l.p95.toFixed(0)} | ${l.p99.toFixed(0)} | ${l.max.toFixed(0)} | ${l.count} | ${l.errors} |`);
   }
+  out.push(...surfaceMarkdown(report));
   const order: Finding['status'][] = ['fail', 'error', 'warn', 'skip', 'pass'];
   const shown = report.findings.filter((f) => f.status !== 'pass').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
   out.push('', '## Findings', '');

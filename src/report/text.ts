@@ -3,6 +3,7 @@ import type { Location, Status } from '../model/finding.js';
 import { groupsOf, type AccessMatrixRow, type Report } from '../model/report.js';
 import { stripControl } from './describe.js';
 import { gapsOf, hours, notSelected, otherIncomplete, placesText, scoreLine, sprintRows, verdictHeadline } from './verdict-words.js';
+import { surfaceText } from './surface.js';
 
 export interface TextOptions {
   color: boolean;
@@ -140,6 +141,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   if (report.suppressed?.length) lines.push('', paint('gray', `${report.suppressed.length} finding(s) accepted by the baseline (see --format md for the reasons).`));
   for (const note of baselineNotes(report)) lines.push(paint('yellow', `Baseline: ${clean(note)}`));
+  lines.push(...surfaceText(report, opts.verbose));
   lines.push('', paint('gray', opts.verbose ? 'Details: --format md|json|html.' : 'Details: --format md|json|html, or -v for every finding and every skip with its reason.'));
   return lines.join('\n') + '\n';
 }

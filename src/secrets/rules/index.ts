@@ -7,6 +7,7 @@ import { genericRules } from './generic.js';
 import { keyRules } from './keys.js';
 import { messagingRules } from './messaging.js';
 import { saasRules } from './saas.js';
+import { sessionSecretRules } from './session-secrets.js';
 import { vcsRules } from './vcs.js';
 
 /** Every credential format launchready knows, most specific first. */
@@ -19,6 +20,7 @@ export const RULES: readonly SecretRule[] = [
   ...aiRules,
   ...saasRules,
   ...databaseRules,
+  ...sessionSecretRules,
   ...genericRules,
 ];
 
