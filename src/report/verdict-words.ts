@@ -27,7 +27,8 @@ export function gapsOf(report: Report): CoverageGap[] {
     return {
       area: c.area,
       what: c.state === 'partial' && c.missing?.length ? `${c.missing.join(', ')} (${AREA_TITLES[c.area]})` : AREA_TITLES[c.area],
-      hint: c.state === 'partial' ? (c.hint ?? '') : `${c.hint ?? ''}, or waive it: waive: { ${c.area}: "why it does not apply" }`,
+      // A single missing item is already named in `what`: its hint need not repeat it.
+      hint: c.state === 'partial' ? (c.missing?.length === 1 ? (c.hint ?? '').replace(`${c.missing[0]}: `, '') : (c.hint ?? '')) : `${c.hint ?? ''}, or waive it: waive: { ${c.area}: "why it does not apply" }`,
       ...(why ? { why } : {}),
     };
   });
