@@ -7,7 +7,8 @@ import type { ProgressSink, TargetInfo } from '../engine/context.js';
 import { runChecks, type RunResult } from '../engine/runner.js';
 import type { Finding } from '../model/finding.js';
 import { AREAS, type Area } from '../model/area.js';
-import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../model/report.js';
+import { coverageGapLine, coverageGaps, coverageOf, type Waiver } from '../model/coverage.js';
+import { judge, scorecardOf, type Report } from '../model/report.js';
 import type { FailOn } from '../model/severity.js';
 import { HttpClient, type HostResolver } from '../net/http.js';
 import { isLoopbackAddress } from '../net/loopback-guard.js';
@@ -142,27 +143,71 @@ export function untestedAskedAreas(config: Config, findings: Finding[], areasRun
   return out;
 }
 
-/** The report model of a finished run: verdict, score, scorecard and blockers derived from the findings. */
-export function reportOf(input: { result: RunResult; http: HttpClient; target: string; startedAt: Date; failOn: FailOn; untested: string[] }): Report {
+/** Check id → title, for naming blocker groups of several places. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function checkTitlesOf(checks: ReadonlyArray<Check<any>>): Map<string, string> {
+  return new Map(checks.map((c) => [c.meta.id, c.meta.title]));
+}
+
+/** `waive:` of the config as the report lists it. */
+export function waiversOf(config: Pick<Config, 'waive'> | undefined): Waiver[] {
+  return (Object.entries(config?.waive ?? {}) as Array<[Area, string | undefined]>).filter((e): e is [Area, string] => typeof e[1] === 'string').map(([area, reason]) => ({ area, reason }));
+}
+
+/**
+ * The report model of a finished run: verdict, score, scorecard, coverage, blocker groups and the
+ * sprint plan, derived from the findings. With `selected` (the areas the run was asked to judge),
+ * coverage decides readiness: an area neither tested nor waived makes the run incomplete, and the
+ * line says what to add to launchready.yml.
+ */
+export function reportOf(input: {
+  result: RunResult;
+  http: HttpClient;
+  target: string;
+  startedAt: Date;
+  failOn: FailOn;
+  untested: string[];
+  selected?: ReadonlySet<Area>;
+  checksRun?: ReadonlySet<string>;
+  config?: Pick<Config, 'waive'>;
+  checkTitles?: ReadonlyMap<string, string>;
+}): Report {
   const { result, http } = input;
   const findings = result.findings;
-  const incomplete = [...result.incomplete, ...input.untested];
+  const waivers = waiversOf(input.config);
+  const coverage = input.selected ? coverageOf({ findings, selected: input.selected, waivers, ...(input.checksRun ? { checksRun: input.checksRun } : {}) }) : undefined;
+  const asked = new Set(input.untested.map((line) => line.split(':')[0]));
+  // Coverage gaps come first: the report opens with what was not tested and the config to add.
+  const gaps = coverage ? coverageGaps(coverage).filter((c) => !asked.has(c.area)).map(coverageGapLine) : [];
+  const incomplete = [...gaps, ...result.incomplete, ...input.untested];
   const facts = result.contributions.facts;
+  const judged = judge({
+    findings,
+    failOn: input.failOn,
+    incomplete,
+    ...(result.targetProblem !== undefined ? { targetProblem: result.targetProblem } : {}),
+    ...(input.checkTitles ? { checkTitles: input.checkTitles } : {}),
+  });
   return {
     tool: TOOL,
     target: input.target,
     startedAt: input.startedAt.toISOString(),
     durationMs: Date.now() - input.startedAt.getTime(),
-    verdict: verdictOf(findings, input.failOn, incomplete),
+    verdict: judged.verdict,
     incomplete,
-    score: scoreOf(findings),
+    score: judged.score,
     scorecard: scorecardOf(findings),
     findings,
-    blockers: blockersOf(findings),
+    blockers: judged.blockers,
     accessMatrix: result.contributions.accessMatrix ?? [],
     latency: result.contributions.latency ?? {},
     stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
     ...(facts && Object.keys(facts).length ? { facts } : {}),
+    ...(judged.scoreNote ? { scoreNote: judged.scoreNote } : {}),
+    ...(coverage ? { coverage } : {}),
+    ...(waivers.length ? { waivers } : {}),
+    blockerGroups: judged.blockerGroups!,
+    sprint: judged.sprint!,
   };
 }
 
@@ -210,6 +255,12 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
   // The check registry (and, through it, the browser and every prober) loads when an audit runs.
   const registry = opts.checks ?? (await import('../checks/index.js')).allChecks;
   const selected = registry.filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
+  if (selected.length === 0) {
+    await run.close();
+    throw new UsageError(
+      `${[opts.only?.length ? `--only ${opts.only.join(',')}` : '', opts.skip?.length ? `--skip ${opts.skip.join(',')}` : ''].filter(Boolean).join(' ') || 'this run'} selects no check: nothing would be tested (areas are ${AREAS.join(', ')})`,
+    );
+  }
   try {
     const result = await runChecks({
       checks: selected,
@@ -225,12 +276,24 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       ...(opts.progress ? { progress: opts.progress } : {}),
       now: run.startedAt,
       extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
+      probeTarget: { timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs, maxBodyBytes: config.budget.maxBodyBytes },
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));
+    const baseUrl = prepared.target.baseUrl;
+    // A target was given, the run finished, and no check sent it a single request: nothing about it was tested.
+    if (baseUrl && !opts.signal?.aborted && result.targetProblem === undefined && http.stats.requests - (result.baselineRequests ?? 0) === 0 && http.remaining > 0)
+      throw new UsageError(
+        `no check sent a request to ${baseUrl.href}: the selected areas (${[...areasRun].join(', ')}) did not test the target${prepared.target.isDevelopment ? ' (a development target skips the checks that need a public hostname)' : ''}; select areas that test it (--only) or leave the URL out`,
+      );
+    const selectedAreas = new Set(AREAS.filter((a) => !skip.has(a) && (only === undefined || only.has(a))));
     return run.report(result, {
       target: prepared.targetLabel,
       failOn: opts.failOn,
       untested: untestedAskedAreas(config, result.findings, areasRun, (area) => skip.has(area) || (only !== undefined && !only.has(area))),
+      selected: selectedAreas,
+      checksRun: new Set(selected.map((c) => c.meta.id)),
+      config,
+      checkTitles: checkTitlesOf(registry),
     });
   } finally {
     await run.close();

@@ -54,6 +54,14 @@ export interface ReportInput {
   untested?: string[];
   /** The scorecard's rows (default: every area). */
   areas?: readonly Area[];
+  /** Areas the run was asked to judge: with it, coverage decides readiness (see reportOf, docs/verdict.md). */
+  selected?: ReadonlySet<Area>;
+  /** Check ids that were part of the run (essential items are only required when their check ran). */
+  checksRun?: ReadonlySet<string>;
+  /** The config's `waive:`. */
+  config?: Pick<Config, 'waive'>;
+  /** Check id → title, for naming blocker groups. */
+  checkTitles?: ReadonlyMap<string, string>;
 }
 
 export interface Run {
@@ -103,7 +111,18 @@ export function createRun(opts: CreateRunOptions): Run {
     ...(ca ? { ca } : {}),
     options,
     report(result, input) {
-      const report = reportOf({ result, http, target: input.target, startedAt, failOn: input.failOn, untested: input.untested ?? [] });
+      const report = reportOf({
+        result,
+        http,
+        target: input.target,
+        startedAt,
+        failOn: input.failOn,
+        untested: input.untested ?? [],
+        ...(input.selected ? { selected: input.selected } : {}),
+        ...(input.checksRun ? { checksRun: input.checksRun } : {}),
+        ...(input.config ? { config: input.config } : {}),
+        ...(input.checkTitles ? { checkTitles: input.checkTitles } : {}),
+      });
       return input.areas ? { ...report, scorecard: scorecardOf(report.findings, input.areas) } : report;
     },
     close: () => http.close(),

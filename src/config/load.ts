@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
+import { AREAS } from '../model/area.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export interface ConfigProblem {
@@ -218,6 +219,8 @@ function describeIssue(issue: z.core.$ZodIssue, keyName?: string, suggestion?: s
   const where = issue.path.length ? issue.path.map(String).join('.') : 'top level';
   switch (issue.code) {
     case 'unrecognized_keys':
+      if (issue.path.length === 1 && issue.path[0] === 'waive')
+        return `waive: unknown area "${keyName ?? issue.keys.join(', ')}"; areas are ${AREAS.join(', ')}`;
       return suggestion
         ? `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where}: did you mean "${suggestion}"?`
         : `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where} (check the spelling; see launchready init for every setting)`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AREAS } from '../model/area.js';
 import { MonitorSchema } from '../monitor/schema.js';
 
 /**
@@ -246,6 +247,17 @@ export const ConfigSchema = z
     /** `launchready worker`: a cron expression (UTC; 5 fields, or 6 with seconds) for scheduled audits of this target, e.g. "0 6 * * *". */
     schedule: z.string().regex(/^\s*\S+(\s+\S+){4,5}\s*$/, 'a cron expression such as "0 6 * * *" (minute hour day month weekday, UTC)').optional(),
     baseline: z.string().optional(),
+    /**
+     * Checklist areas that do not apply to this product, each with the reason
+     * (`waive: { email: "this product sends no mail" }`). A waived area does not keep the verdict
+     * from `ready` when it could not be tested; its checks still run, and the waiver is listed in every format.
+     */
+    waive: z
+      .partialRecord(
+        z.enum(AREAS, { error: `an area of the checklist (${AREAS.join(', ')})` }),
+        z.string({ error: 'a reason (why this area does not apply)' }).trim().min(3, 'a reason of a few words (why this area does not apply)'),
+      )
+      .default({}),
   })
   .strict();
 

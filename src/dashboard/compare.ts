@@ -17,7 +17,8 @@ export interface RunComparison {
   fixed: Array<{ before: Finding; after: Finding }>;
   unverified: Array<{ before: Finding; after?: Finding }>;
   unchanged: Array<{ before: Finding; after: Finding }>;
-  scoreDelta: number;
+  /** null when either run has no score (its target could not be tested). */
+  scoreDelta: number | null;
 }
 
 const PROBLEM: ReadonlySet<Status> = new Set<Status>(['fail', 'warn']);
@@ -32,7 +33,7 @@ const bySeverity = (a: Finding, b: Finding): number =>
 export function compareRuns(before: Report, after: Report): RunComparison {
   const prev = new Map(before.findings.map((f) => [f.id, f]));
   const next = new Map(after.findings.map((f) => [f.id, f]));
-  const out: RunComparison = { newProblems: [], fixed: [], unverified: [], unchanged: [], scoreDelta: after.score - before.score };
+  const out: RunComparison = { newProblems: [], fixed: [], unverified: [], unchanged: [], scoreDelta: after.score === null || before.score === null ? null : after.score - before.score };
   for (const f of after.findings) {
     if (!isProblem(f)) continue;
     const was = prev.get(f.id);

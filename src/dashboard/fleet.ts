@@ -16,7 +16,8 @@ export interface FleetRow {
   target: string | null;
   /** Key of the target's audit history page, when it has audits. */
   historyKey?: string;
-  lastAudit?: { id: string; startedAt: string; verdict: Verdict; score: number };
+  /** score null: that run's target could not be tested (no score). */
+  lastAudit?: { id: string; startedAt: string; verdict: Verdict; score: number | null };
   /** Scores of the last audits, oldest first. */
   trend: number[];
   blockers: string[];
@@ -74,7 +75,8 @@ export async function fleetView(store: Store, sql: SqlDriver, now = Date.now()):
     const row: FleetRow = {
       name: t.name,
       target: t.target,
-      trend: audits.map((a) => a.score).reverse(),
+      // Ungraded runs (target not tested) have no score: the trend skips them.
+      trend: audits.flatMap((a) => (a.score === null ? [] : [a.score])).reverse(),
       blockers: full?.report.blockers ?? [],
       probes: { total: latest.length, up, down: latest.length - up },
       openIncidents: incidents.map((r) => ({ id: String(r['id']), probeId: String(r['probe_id']), rule: String(r['rule']), openedAt: Number(r['opened_at']) })),

@@ -11,7 +11,8 @@ export interface TargetSummary {
   audits: number;
   lastStartedAt: string;
   lastVerdict: Verdict;
-  lastScore: number;
+  /** null: the latest run's target could not be tested. */
+  lastScore: number | null;
   lastAuditId: string;
 }
 
@@ -43,7 +44,7 @@ export async function listTargets(sql: SqlDriver): Promise<TargetSummary[]> {
       audits: Number(r['n']),
       lastStartedAt: String(r['started_at']),
       lastVerdict: String(r['verdict']) as Verdict,
-      lastScore: Number(r['score']),
+      lastScore: Number(r['score']) < 0 ? null : Number(r['score']),
       lastAuditId: String(r['id']),
     });
   }

@@ -16,6 +16,10 @@ export interface ProbeView {
   /** The last samples, oldest first (for a sparkline). */
   recent: ProbeSample[];
   okCount: number;
+  /** The probe's interval as its samples show it (median gap), ms; null with fewer than two samples. */
+  intervalMs: number | null;
+  /** More than two intervals passed since its last sample: its "up" is old news. */
+  stale: boolean;
 }
 
 export interface MonitorView {
@@ -26,6 +30,8 @@ export interface MonitorView {
   openIncidents: Incident[];
   recentIncidents: Incident[];
   outbox: OutboxStats;
+  /** Set when every probe missed more than two of its intervals: the monitor is not running as configured. */
+  stale?: { sinceMs: number };
 }
 
 const MAX_PROBES = 100;
@@ -41,9 +47,32 @@ export async function monitorView(store: Store, sql: SqlDriver, opts: { now?: nu
     const recent = await store.recentSamples(id, RECENT);
     const last = recent.at(-1);
     if (!last) continue;
-    probes.push({ id, lastAt: last.at, up: last.ok, lastMessage: last.message, lastLatencyMs: last.latencyMs, recent, okCount: recent.filter((s) => s.ok).length });
+    const intervalMs = medianGap(recent.map((s) => s.at));
+    probes.push({
+      id,
+      lastAt: last.at,
+      up: last.ok,
+      lastMessage: last.message,
+      lastLatencyMs: last.latencyMs,
+      recent,
+      okCount: recent.filter((s) => s.ok).length,
+      intervalMs,
+      stale: intervalMs !== null && now - last.at > 2 * intervalMs,
+    });
   }
   const lastSampleAt = probes.length ? Math.max(...probes.map((p) => p.lastAt)) : null;
   const [openIncidents, recentIncidents, outbox] = await Promise.all([store.openIncidents(), store.listIncidents(20), store.outboxStats()]);
-  return { running: lastSampleAt !== null && now - lastSampleAt <= freshMs, lastSampleAt, probes, openIncidents, recentIncidents, outbox };
+  const stale = lastSampleAt !== null && probes.every((p) => p.stale) ? { sinceMs: now - lastSampleAt } : undefined;
+  return { running: lastSampleAt !== null && now - lastSampleAt <= freshMs, lastSampleAt, probes, openIncidents, recentIncidents, outbox, ...(stale ? { stale } : {}) };
+}
+
+/** Median gap between consecutive timestamps (oldest first); null with fewer than two. */
+export function medianGap(times: readonly number[]): number | null {
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
+  if (gaps.length === 0) return null;
+  return gaps[Math.floor(gaps.length / 2)]!;
 }

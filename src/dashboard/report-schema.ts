@@ -87,7 +87,7 @@ export const ReportSchema = z
     durationMs: ms,
     verdict: z.enum(['ready', 'not-ready', 'incomplete']),
     incomplete: z.array(text(4000)).max(200),
-    score: z.number().int().min(0).max(100),
+    score: z.number().int().min(0).max(100).nullable(),
     scorecard: z
       .array(z.object({ area: z.enum(AREAS), status: z.enum(STATUSES), counts: statusCounts }).strict())
       .max(AREAS.length),
@@ -117,6 +117,65 @@ export const ReportSchema = z
       .strict(),
     facts: z.record(text(200), z.unknown()).optional(),
     suppressed: z.array(z.object({ id: text(64), reason: text(4000), expires: text(64).optional() }).strict()).max(20_000).optional(),
+    scoreNote: text(4000).optional(),
+    coverage: z
+      .array(
+        z
+          .object({
+            area: z.enum(AREAS),
+            state: z.enum(['tested', 'partial', 'untested', 'waived', 'not-selected']),
+            reason: text(8000).optional(),
+            hint: text(4000).optional(),
+            missing: z.array(text(500)).max(50).optional(),
+          })
+          .strict(),
+      )
+      .max(AREAS.length)
+      .optional(),
+    waivers: z.array(z.object({ area: z.enum(AREAS), reason: text(4000) }).strict()).max(AREAS.length).optional(),
+    blockerGroups: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[0-9a-f]{16}$/),
+            check: text(200),
+            area: z.enum(AREAS),
+            severity: z.enum(SEVERITIES),
+            title: text(4000),
+            checkTitle: text(2000).optional(),
+            fix: text(8000),
+            findings: z.array(z.string().regex(/^[0-9a-f]{16}$/)).max(20_000),
+            places: z.array(text(8000)).max(20_000),
+            effort: z.object({ hours: z.number().nonnegative().max(10_000), basis: text(2000) }).strict(),
+          })
+          .strict(),
+      )
+      .max(20_000)
+      .optional(),
+    sprint: z
+      .object({
+        capacityHours: z.number().positive().max(10_000),
+        totalHours: z.number().nonnegative().max(1e7),
+        fits: z.boolean(),
+        slots: z
+          .array(
+            z
+              .object({
+                phase: text(100),
+                title: text(500),
+                groups: z.array(z.string().regex(/^[0-9a-f]{16}$/)).max(20_000),
+                hours: z.number().nonnegative().max(1e7),
+                startHour: z.number().nonnegative().max(1e7),
+                endHour: z.number().nonnegative().max(1e7),
+              })
+              .strict(),
+          )
+          .max(50),
+        overflow: z.array(z.string().regex(/^[0-9a-f]{16}$/)).max(20_000),
+        basis: text(2000),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -125,6 +184,12 @@ export const ReportSchema = z
     r.blockers.forEach((b, i) => {
       if (!ids.has(b)) ctx.addIssue({ code: 'custom', path: ['blockers', i], message: 'names no finding of this report' });
     });
+    r.blockerGroups?.forEach((g, i) => {
+      g.findings.forEach((b, j) => {
+        if (!ids.has(b)) ctx.addIssue({ code: 'custom', path: ['blockerGroups', i, 'findings', j], message: 'names no finding of this report' });
+      });
+    });
+    if ((r.score === null) !== (r.scoreNote !== undefined)) ctx.addIssue({ code: 'custom', path: ['scoreNote'], message: 'a report without a score says why (scoreNote), and only then' });
   });
 
 export type ReportInput = z.input<typeof ReportSchema>;

@@ -1,11 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config/schema.js';
 import type { Area } from '../model/area.js';
 import { fingerprint, type Finding } from '../model/finding.js';
-import { BudgetExhausted, RunAborted, type HttpClient } from '../net/http.js';
+import { BudgetExhausted, RunAborted, TargetUnusable, type HttpClient } from '../net/http.js';
 import { LoopbackViolation } from '../net/loopback-guard.js';
 import { NotApplicable, type Check, type FindingDraft, type Gatherer, type Requirements } from './check.js';
 import type { CheckContext, GatherContext, ProgressSink, ReportContribution, RunOptions, TargetInfo } from './context.js';
+import { probeTargetBaseline } from './target-baseline.js';
 
 export interface RunInput {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +29,12 @@ export interface RunInput {
   now?: Date;
   /** Extra fields gatherers may read on the context (resolver, identities …). */
   extensions?: Record<string, unknown>;
+  /**
+   * Send one baseline request to the target before any check: when it is unreachable, hangs or
+   * answers over the size cap, no more traffic goes to it and every check that depended on it is
+   * `error` (never `pass`). See target-baseline.ts.
+   */
+  probeTarget?: { timeoutMs: number; maxBodyBytes: number };
 }
 
 export interface RunResult {
@@ -36,6 +44,10 @@ export interface RunResult {
   /** Evidence every gatherer produced, by gatherer id. */
   artifacts: Map<string, unknown>;
   contributions: ReportContribution;
+  /** Set when the baseline found the target unusable: the run is not graded. */
+  targetProblem?: string;
+  /** Requests the baseline itself sent (0 or 1). */
+  baselineRequests?: number;
 }
 
 export const DEVELOPMENT_TARGET_REASON =
@@ -59,6 +71,29 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   setMaxListeners(0, signal);
 
   const contributions: Required<ReportContribution> = { accessMatrix: [], latency: {}, facts: {} };
+  // Target dependency: gatherers that sent (or tried to send) a request to the target's origin.
+  const gathering = new AsyncLocalStorage<string>();
+  const gathererDeps = new Map<string, Set<string>>();
+  const touchedTarget = new Set<string>();
+  const targetOrigin = input.target.baseUrl?.origin;
+  const unobserve = input.http.observe((url) => {
+    const id = gathering.getStore();
+    if (id !== undefined && url.origin === targetOrigin) touchedTarget.add(id);
+  });
+  let targetProblem: string | undefined;
+  let baselineRequests = 0;
+  const dependsOnTarget = (check: Check<Requirements>): boolean => {
+    const seen = new Set<string>();
+    const stack = Object.values(check.requires).map((g) => g.id);
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (touchedTarget.has(id)) return true;
+      stack.push(...(gathererDeps.get(id) ?? []));
+    }
+    return false;
+  };
   const gatherCtx: GatherContext = {
     config: input.config,
     configDir: input.configDir,
@@ -90,10 +125,17 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   };
 
   function gather<T>(g: Gatherer<T>): Promise<T> {
+    // Which gatherer asked for which: a check depends on the target when any gatherer under it sent to it.
+    const parent = gathering.getStore();
+    if (parent !== undefined) {
+      const set = gathererDeps.get(parent) ?? new Set<string>();
+      set.add(g.id);
+      gathererDeps.set(parent, set);
+    }
     let p = memo.get(g.id) as Promise<T> | undefined;
     if (!p) {
       input.progress?.update({ activity: `gathering ${g.id}`, requests: input.http.stats.requests });
-      p = g.gather(gatherCtx).then((value) => {
+      p = gathering.run(g.id, () => g.gather(gatherCtx)).then((value) => {
         artifacts.set(g.id, value);
         return value;
       });
@@ -131,11 +173,21 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       out = [build(check, { status: 'error', location: here, reason: 'not run: the run was interrupted or its deadline passed' })];
     } else if (check.meta.publicOnly && input.target.isDevelopment) {
       out = [build(check, { status: 'skip', location: here, reason: DEVELOPMENT_TARGET_REASON })];
+    } else if (targetProblem !== undefined && (check.meta.phase === 'measure' || check.meta.phase === 'last')) {
+      // Load, page loads and bursts only ever measure the target: not run against an unusable one.
+      out = [build(check, { status: 'error', location: here, reason: `not run: the target could not be tested (${targetProblem})` })];
     } else {
       const deadline = input.checkDeadlineMs + (check.meta.extraDeadlineMs?.(input.config) ?? 0);
       out = await withDeadline(evaluate(check), deadline).catch((err: unknown) => {
         return [build(check, failureDraft(err, deadline))];
       });
+      if (targetProblem !== undefined && out.some((f) => f.status !== 'skip' && f.status !== 'error') && dependsOnTarget(check)) {
+        // What a check concluded from an unusable target is not evidence: never a pass (nor a fail).
+        out = [
+          ...out.filter((f) => f.status === 'skip'),
+          build(check, { status: 'error', location: here, reason: `not judged: the target could not be tested (${targetProblem})` }),
+        ];
+      }
     }
     findings.push(...out);
     const ms = performance.now() - started;
@@ -162,6 +214,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     }
     if (err instanceof DeadlineExceeded) return { status: 'error', location: here, reason: `did not finish within its ${deadline} ms deadline` };
     if (err instanceof LoopbackViolation) return { status: 'error', location: here, reason: err.message };
+    if (err instanceof TargetUnusable) return { status: 'error', location: here, reason: err.message };
     return { status: 'error', location: here, reason: (err as Error)?.message ?? String(err) };
   }
 
@@ -178,6 +231,21 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
 
   try {
     const checks = input.checks as Check<Requirements>[];
+    if (input.probeTarget && input.target.baseUrl && checks.length > 0 && !signal.aborted) {
+      const landing = new URL(input.config.pages?.landing ?? '/', input.target.baseUrl);
+      const before = input.http.stats.requests;
+      try {
+        const baseline = await probeTargetBaseline(input.http, landing, input.probeTarget);
+        if (!baseline.usable) {
+          targetProblem = baseline.reason;
+          input.http.blockOrigin(input.target.baseUrl.origin, baseline.reason);
+          incomplete.add(`target not tested: ${baseline.reason}`);
+        }
+      } catch (err) {
+        if (!(err instanceof RunAborted || err instanceof BudgetExhausted)) throw err;
+      }
+      baselineRequests = input.http.stats.requests - before;
+    }
     await pool(checks.filter((c) => c.meta.phase === undefined || c.meta.phase === 'normal'));
     // Measurements run one at a time with nothing else going on, so the numbers are the target's own.
     for (const c of checks.filter((c) => c.meta.phase === 'measure')) await runOne(c);
@@ -185,14 +253,16 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     await pool(checks.filter((c) => c.meta.phase === 'last'));
   } finally {
     clearTimeout(runTimer);
+    unobserve();
   }
   if (input.signal?.aborted) incomplete.add('the run was interrupted before every check finished');
   for (const f of findings) {
-    if (f.status === 'error') incomplete.add(`${f.check} could not finish: ${f.reason ?? 'error'}`);
+    // One line says the target could not be tested; the checks it stopped are listed in the findings.
+    if (f.status === 'error' && !(targetProblem !== undefined && f.reason?.includes(targetProblem))) incomplete.add(`${f.check} could not finish: ${f.reason ?? 'error'}`);
   }
   // Stable order: by area order of the checklist, then check id, then place.
   findings.sort((a, b) => a.check.localeCompare(b.check) || a.id.localeCompare(b.id));
-  return { findings, incomplete: [...incomplete], areaDurationsMs, artifacts, contributions };
+  return { findings, incomplete: [...incomplete], areaDurationsMs, artifacts, contributions, ...(targetProblem !== undefined ? { targetProblem } : {}), baselineRequests };
 }
 
 /** Two gatherers may add to one topic: lists concatenate, records merge, anything else is replaced. */

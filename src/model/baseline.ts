@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode } from 'yaml';
 import type { Finding } from './finding.js';
-import { blockersOf, scoreOf, scorecardOf, verdictOf, type Report } from './report.js';
+import { judge, scorecardOf, type Report } from './report.js';
 import type { FailOn } from './severity.js';
 
 /**
@@ -199,13 +199,19 @@ export function applyBaseline(report: Report, entries: readonly BaselineEntry[],
   return {
     ...report,
     findings: kept,
-    blockers: blockersOf(kept),
-    score: scoreOf(kept),
+    ...judge({
+      findings: kept,
+      failOn,
+      incomplete: report.incomplete,
+      // An ungraded run stays ungraded: accepting findings does not make the target tested.
+      ...(report.score === null ? { targetProblem: 'the target could not be tested' } : {}),
+      checkTitles: new Map((report.blockerGroups ?? []).filter((g) => g.checkTitle).map((g) => [g.check, g.checkTitle!])),
+    }),
+    ...(report.score === null && report.scoreNote ? { scoreNote: report.scoreNote } : {}),
     scorecard: scorecardOf(
       kept,
       report.scorecard.map((row) => row.area),
     ),
-    verdict: verdictOf(kept, failOn, report.incomplete),
     suppressed,
     facts,
   };

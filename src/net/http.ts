@@ -109,6 +109,17 @@ export class ScopeViolation extends Error {
   }
 }
 
+/** The run found the target unusable (unreachable, hanging, over-size answers): no more traffic goes to it. */
+export class TargetUnusable extends Error {
+  constructor(
+    public readonly origin: string,
+    public readonly reason: string,
+  ) {
+    super(`not sent: the target ${origin} could not be tested (${reason})`);
+    this.name = 'TargetUnusable';
+  }
+}
+
 export class RunAborted extends Error {
   constructor() {
     super('the run was interrupted');
@@ -183,6 +194,8 @@ export class HttpClient {
   private readonly dispatcher: Dispatcher;
   private nextSlot = 0;
   private readonly scope: Set<string>;
+  private readonly observers = new Set<(url: URL) => void>();
+  private readonly blocked = new Map<string, string>();
 
   constructor(private readonly options: HttpClientOptions) {
     this.scope = new Set((options.scope ?? []).map((o) => originOf(o)));
@@ -235,6 +248,17 @@ export class HttpClient {
     return this.secrets;
   }
 
+  /** Calls `fn` with the URL of every request about to be sent (or refused); returns the unsubscribe. */
+  observe(fn: (url: URL) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  /** Refuses every later request to `origin` with TargetUnusable(reason): an unusable target gets no more traffic. */
+  blockOrigin(origin: string, reason: string): void {
+    this.blocked.set(originOf(origin), reason);
+  }
+
   addScope(origin: string): void {
     this.scope.add(originOf(origin));
   }
@@ -284,6 +308,9 @@ export class HttpClient {
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
     if (req.credentialed && !this.inScope(url)) throw new ScopeViolation(url.href);
+    for (const fn of this.observers) fn(url);
+    const unusable = this.blocked.get(url.origin);
+    if (unusable !== undefined) throw new TargetUnusable(url.origin, unusable);
 
     const startedAt = Date.now();
     // The clock starts when the request may leave (after the rate limiter), so pacing is never latency.

@@ -1,8 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { AREA_TITLES } from '../model/area.js';
-import type { Finding } from '../model/finding.js';
-import type { Report } from '../model/report.js';
-import { STATUS_WORDS, describeLocation, plural, stripControl } from './describe.js';
+import { groupsOf, type Report } from '../model/report.js';
+import { hours, placesText, sprintRows } from './verdict-words.js';
+import { STATUS_WORDS, plural, stripControl } from './describe.js';
+import { mdCode, mdText } from './md.js';
 import { readFacts, type DomainFact, type MailFact } from './facts.js';
 
 /**
@@ -25,28 +26,7 @@ const OWNER_ROLES: Array<[string, string]> = [
 
 const NOT_DOCUMENTED = '**Not documented.**';
 
-/** Markdown text: ASCII punctuation that could start markup (or raw HTML) is backslash-escaped. */
-export function mdText(value: unknown): string {
-  return stripControl(String(value ?? ''))
-    .replace(/\r?\n/g, ' ')
-    .replace(/([\\`*_[\]<>|~&])/g, '\\$1')
-    // What would start a heading, a list or a quote at the beginning of a line or cell.
-    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
-    // Only punctuation can be backslash-escaped (CommonMark): "1." becomes "1\." not "\1.".
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
-}
-
-/** Inline code, safe inside a table cell: a fence longer than any backtick run, pipes escaped. */
-export function mdCode(value: unknown): string {
-  const text = stripControl(String(value ?? ''))
-    .replace(/\r?\n/g, ' ')
-    .replace(/\|/g, '\\|');
-  if (text === '') return '';
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
+export { mdCode, mdText } from './md.js';
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => c || '—').join(' | ')} |`)].join('\n');
@@ -66,7 +46,6 @@ function hostOf(target: string): string {
 
 export function renderHandover(report: Report, config: HandoverConfig = {}): string {
   const facts = readFacts(report);
-  const byId = new Map(report.findings.map((f) => [f.id, f]));
   const out: string[] = [];
   const verdictWord = report.verdict === 'ready' ? 'Ready' : report.verdict === 'not-ready' ? 'Not ready' : 'Incomplete';
 
@@ -74,7 +53,7 @@ export function renderHandover(report: Report, config: HandoverConfig = {}): str
   out.push('');
   out.push(
     `What launchready ${mdText(report.tool.version)} found about the live product at ${mdText(report.target)} on ${mdText(report.startedAt.slice(0, 10))}. ` +
-      `Verdict: **${verdictWord}**, score ${report.score}/100. Secret values never appear here: env vars are listed by name, secrets by where they live.`,
+      `Verdict: **${verdictWord}**, ${mdText(report.score === null ? (report.scoreNote ?? 'no score') : `score ${report.score}/100`)}. Secret values never appear here: env vars are listed by name, secrets by where they live.`,
   );
 
   // Owners and rollback come first: they are what the next person needs in an incident.
@@ -91,16 +70,27 @@ export function renderHandover(report: Report, config: HandoverConfig = {}): str
   out.push(rollback ? stripControl(rollback) : `${NOT_DOCUMENTED} Write down how to roll back a bad deploy and point \`handover.rollback\` in launchready.yml at it.`);
 
   out.push('', '## Open blockers, in fix order', '');
-  const blockers = report.blockers.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
-  if (blockers.length === 0) out.push('None: no failing finding at medium severity or above.');
+  const groups = groupsOf(report);
+  if (groups.length === 0) out.push('None: no failing finding at medium severity or above.');
   else
-    blockers.forEach((f, i) => {
-      out.push(`${i + 1}. **${mdText(f.title)}** (${f.severity}, ${mdText(AREA_TITLES[f.area])}) — ${mdText(describeLocation(f.location))}`);
-      out.push(`   Fix: ${mdText(f.fix)}`);
+    groups.forEach((g, i) => {
+      out.push(`${i + 1}. **${mdText(g.title)}** (${g.severity}, ${mdText(AREA_TITLES[g.area])}, about ${hours(g.effort.hours)}) — ${mdText(placesText(g.places, 5))}`);
+      out.push(`   Fix: ${mdText(g.fix)}`);
     });
+  const sprint = sprintRows(report);
+  out.push('', '## 48-hour rescue sprint', '');
+  out.push(mdText(sprint.verdict));
+  if (sprint.rows.length > 0) {
+    out.push('', table(['Hours', 'Phase', 'Blockers', 'Effort'], sprint.rows.map((r) => [`${r.from}–${r.to}`, mdText(r.title), String(r.groups.length), hours(r.hours)])));
+    out.push('', `Estimates: ${mdText(sprint.plan.basis)}.`);
+  }
   if (report.incomplete.length > 0) {
     out.push('', 'Not tested in this run:', '');
     for (const r of report.incomplete) out.push(`- ${mdText(r)}`);
+  }
+  if (report.waivers && report.waivers.length > 0) {
+    out.push('', 'Waived in launchready.yml (not tested on purpose):', '');
+    out.push(table(['Area', 'Reason'], report.waivers.map((w) => [mdText(AREA_TITLES[w.area]), mdText(w.reason)])));
   }
 
   out.push('', '## Domains and DNS records', '');

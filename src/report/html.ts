@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CheckMeta } from '../engine/check.js';
 import { AREA_TITLES, FIX_ORDER, type Area } from '../model/area.js';
 import type { Finding, Status } from '../model/finding.js';
-import type { AccessMatrixRow, Report, Verdict } from '../model/report.js';
+import { groupsOf, scoreText, type AccessMatrixRow, type BlockerGroup, type Report, type Verdict, type Waiver } from '../model/report.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import {
   STATUS_WORDS,
@@ -21,6 +21,8 @@ import { latencyChart } from './html/charts.js';
 import { domId, esc } from './html/escape.js';
 import { REPORT_JS } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
+import { sortMatrix } from './text.js';
+import { gapsOf, hours, notSelected, otherIncomplete, placesText, scoreLine, sprintRows, verdictHeadline } from './verdict-words.js';
 import { surfaceSections } from './surface.js';
 
 /**
@@ -50,13 +52,17 @@ export function renderHtml(report: Report, checksMeta: readonly CheckMeta[] = []
   const sections: Array<[string, string, string]> = [];
   sections.push(['verdict', 'Verdict', verdictSection(report)]);
   sections.push(['blockers', 'Blockers', blockersSection(report, byId)]);
+  const sprint = sprintSection(report);
+  if (sprint) sections.push(['sprint', '48-hour sprint', sprint]);
   sections.push(['scorecard', 'Scorecard', scorecardSection(report)]);
-  sections.push(['findings', 'Findings', findingsSection(report, metas)]);
+  // The access matrix is evidence for the blockers above: leaks first, before the full detail.
   if (report.accessMatrix.length > 0) sections.push(['access-matrix', 'Access matrix', accessMatrixSection(report.accessMatrix)]);
+  sections.push(['findings', 'Findings', findingsSection(report, metas)]);
   if (Object.keys(report.latency).length > 0) sections.push(['latency', 'Latency', latencySection(report)]);
   sections.push(...surfaceSections(report));
   const suppressed = suppressedSection(report);
   if (suppressed) sections.push(['suppressed', 'Suppressed', suppressed]);
+  if (report.waivers?.length) sections.push(['waived', 'Waived', waiversSection(report.waivers)]);
   sections.push(['run', 'About this run', runSection(report)]);
 
   return [
@@ -130,47 +136,80 @@ function countBy(findings: readonly Finding[]): Record<Status, number> {
 
 function verdictSection(report: Report): string {
   const counts = countBy(report.findings);
-  const blockers = report.blockers.length;
-  const headline =
-    report.verdict === 'not-ready'
-      ? `Not ready for real customers: ${blockers > 0 ? `fix the ${plural(blockers, 'blocker')} below, in order, first.` : 'serious findings failed.'}`
-      : report.verdict === 'incomplete'
-        ? 'Incomplete: nothing serious failed in what was tested, but part of the checklist could not be tested.'
-        : 'Ready: nothing at or above the failure threshold failed.';
   const tally = (['fail', 'error', 'warn', 'pass', 'skip'] as Status[])
     .map((s) => `<li>${statusBadge(s)} <span>${counts[s]}</span></li>`)
     .join('');
-  const incomplete =
-    report.incomplete.length > 0
-      ? `<div class="incomplete"><p><strong>Not everything could be tested:</strong></p><ul>${report.incomplete.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></div>`
+  // What was not tested opens the report, with the exact config to add.
+  const gaps = gapsOf(report);
+  const gapBlock =
+    gaps.length > 0
+      ? `<div class="incomplete"><p><strong>Not tested — add to launchready.yml:</strong></p><ul>${gaps
+          .map((g) => `<li><strong>${esc(g.what)}</strong>: ${codeText(g.hint)}${g.why ? `<br><span class="muted">Why: ${esc(g.why)}</span>` : ''}</li>`)
+          .join('')}</ul></div>`
       : '';
+  const other = otherIncomplete(report);
+  const incomplete = other.length > 0 ? `<div class="incomplete"><p><strong>Not everything could be tested:</strong></p><ul>${other.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></div>` : '';
+  const skipped = notSelected(report);
+  const scoreWords = report.score === null ? scoreText(report) : `Score ${report.score} / 100`;
   return [
     `<h2 id="verdict-h">Verdict</h2>`,
     `<div class="verdict">`,
-    `<p class="verdict-badge v-${report.verdict}"><span class="word">${esc(verdictWord(report.verdict))}</span><span class="score">Score ${report.score} / 100</span></p>`,
-    `<div class="verdict-text"><p>${esc(headline)}</p>`,
-    `<p class="muted">${plural(report.findings.length, 'finding')} across ${plural(report.scorecard.filter((r) => r.status !== 'skip').length, 'tested area')}. The score is 100 minus 25 per critical, 10 per high, 3 per medium and 1 per low failure.</p>`,
+    `<p class="verdict-badge v-${report.verdict}"><span class="word">${esc(verdictWord(report.verdict))}</span><span class="score">${esc(scoreWords)}</span></p>`,
+    `<div class="verdict-text"><p>${esc(verdictHeadline(report))}</p>`,
+    `<p class="muted">${esc(scoreLine(report))}. ${plural(report.findings.length, 'finding')}. The score is 100 minus 25 per critical, 10 per high, 3 per medium and 1 per low failure; an untested target has none.</p>`,
+    skipped.length ? `<p class="muted">Not selected in this run: ${esc(skipped.join(', '))} — the verdict speaks for the selected areas only.</p>` : '',
     `<ul class="tally" aria-label="Findings by status">${tally}</ul></div>`,
     `</div>`,
+    gapBlock,
     incomplete,
   ].join('');
 }
 
+/** Escaped text in which `backtick spans` become <code> (fix paths name code and config). */
+export function codeText(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+const SHOWN_GROUPS = 10;
+
 function blockersSection(report: Report, byId: Map<string, Finding>): string {
-  const items = report.blockers.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
-  if (items.length === 0) return `<h2 id="blockers-h">Blockers</h2><p>No blockers: no failing finding at medium severity or above.</p>`;
+  const groups = groupsOf(report);
+  if (groups.length === 0) return `<h2 id="blockers-h">Blockers</h2><p>No blockers: no failing finding at medium severity or above.</p>`;
+  const item = (g: BlockerGroup): string => {
+    const first = byId.get(g.findings[0]!);
+    const places =
+      g.places.length > 1
+        ? `<details class="places"><summary>${esc(plural(g.places.length, 'place'))}: ${esc(placesText(g.places, 2))}</summary><ul>${g.places.map((p) => `<li><code>${esc(p)}</code></li>`).join('')}</ul></details>`
+        : `<p class="where">${esc(g.places[0] ?? '')}</p>`;
+    return (
+      `<li>${severityBadge(g.severity)} <span class="area-tag">${esc(AREA_TITLES[g.area])}</span> <span class="muted">about ${esc(hours(g.effort.hours))}</span><br>` +
+      (first ? `<a class="title" href="#${domId('f', first.id)}">${esc(g.title)}</a>` : `<span class="title">${esc(g.title)}</span>`) +
+      places +
+      `<p class="fix"><strong>Fix:</strong> ${codeText(g.fix)}</p></li>`
+    );
+  };
+  const head = groups.slice(0, SHOWN_GROUPS);
+  const rest = groups.slice(SHOWN_GROUPS);
   return [
-    `<h2 id="blockers-h">Top blockers, in fix order</h2>`,
-    `<p class="muted">Fix these first, top to bottom: what makes the rest moot comes first.</p>`,
-    `<ol class="blockers">`,
-    ...items.map(
-      (f) =>
-        `<li>${severityBadge(f.severity)} <span class="area-tag">${esc(AREA_TITLES[f.area])}</span><br>` +
-        `<a class="title" href="#${domId('f', f.id)}">${esc(f.title)}</a>` +
-        `<p class="where">${esc(describeLocation(f.location))}</p>` +
-        `<p class="fix"><strong>Fix:</strong> ${esc(f.fix)}</p></li>`,
-    ),
-    `</ol>`,
+    `<h2 id="blockers-h">Top blockers by root cause</h2>`,
+    `<p class="muted">${esc(plural(groups.length, 'root cause'))} (${esc(plural(report.blockers.length, 'failing finding'))}): severity first, then the checklist's fix order. One fix closes every place listed under it.</p>`,
+    `<ol class="blockers">${head.map(item).join('')}</ol>`,
+    rest.length ? `<details class="more-blockers"><summary>${esc(plural(rest.length, 'more blocker'))}</summary><ol class="blockers" start="${SHOWN_GROUPS + 1}">${rest.map(item).join('')}</ol></details>` : '',
+  ].join('');
+}
+
+function sprintSection(report: Report): string | undefined {
+  const { plan, rows, verdict } = sprintRows(report);
+  if (rows.length === 0) return undefined;
+  return [
+    `<h2 id="sprint-h">The 48-hour rescue sprint</h2>`,
+    `<p><strong class="${plan.fits ? 'fits' : 'overrun'}">${esc(verdict)}</strong></p>`,
+    `<div class="table-wrap" role="region" aria-labelledby="sprint-cap" tabindex="0"><table>`,
+    `<caption id="sprint-cap">The blockers on the checklist's timeline: secrets and environment, DNS/TLS first, then the app, edge, email, deployment and monitoring.</caption>`,
+    `<thead><tr><th scope="col">Hours</th><th scope="col">Phase</th><th scope="col">Blockers</th><th scope="col" class="num">Effort</th></tr></thead><tbody>`,
+    ...rows.map((r) => `<tr><td>${esc(`${r.from}–${r.to}`)}</td><td>${esc(r.title)}</td><td>${esc(String(r.groups.length))}</td><td class="num">${esc(hours(r.hours))}</td></tr>`),
+    `</tbody></table></div>`,
+    `<p class="muted">Estimates: ${esc(plan.basis)}.</p>`,
   ].join('');
 }
 
@@ -214,23 +253,40 @@ function findingsSection(report: Report, metas: Map<string, CheckMeta>): string 
     `<div class="tools" id="finding-tools" hidden><button type="button" id="expand-all">Expand all</button><button type="button" id="collapse-all">Collapse all</button></div>`,
     `<p class="no-match" id="no-match" hidden>No finding matches these filters.</p>`,
   ].join('');
-  const groups = areas.map((area) => {
-    const list = report.findings.filter((f) => f.area === area).sort(byStatusThenSeverity);
-    const counts = countBy(list);
-    const summary = (['fail', 'error', 'warn'] as Status[])
-      .filter((s) => counts[s] > 0)
-      .map((s) => `${counts[s]} ${STATUS_WORDS[s].toLowerCase()}`)
-      .join(', ');
-    return [
-      `<section class="area-group" data-area="${esc(area)}" aria-labelledby="${domId('area', area)}">`,
-      `<h3 id="${domId('area', area)}">${esc(AREA_TITLES[area])} <span class="muted">${esc(summary || plural(list.length, 'finding'))}</span></h3>`,
-      ...list.map((f) => findingArticle(f, metas.get(f.check))),
-      `</section>`,
-    ].join('');
-  });
+  const problems = (a: Area): Finding[] => report.findings.filter((f) => f.area === a && (f.status === 'fail' || f.status === 'error' || f.status === 'warn')).sort(byStatusThenSeverity);
+  const groups = areas
+    .filter((area) => problems(area).length > 0)
+    .map((area) => {
+      const list = problems(area);
+      const counts = countBy(list);
+      const summary = (['fail', 'error', 'warn'] as Status[])
+        .filter((s) => counts[s] > 0)
+        .map((s) => `${counts[s]} ${STATUS_WORDS[s].toLowerCase()}`)
+        .join(', ');
+      return [
+        `<section class="area-group" data-area="${esc(area)}" aria-labelledby="${domId('area', area)}">`,
+        `<h3 id="${domId('area', area)}">${esc(AREA_TITLES[area])} <span class="muted">${esc(summary)}</span></h3>`,
+        ...list.map((f) => findingArticle(f, metas.get(f.check))),
+        `</section>`,
+      ].join('');
+    });
+  // Passes and skips are collapsed: they are the record, not the work.
+  const collapsed = (status: Status, label: string): string => {
+    const list = report.findings.filter((f) => f.status === status);
+    if (list.length === 0) return '';
+    const byArea = areas
+      .map((area) => [area, list.filter((f) => f.area === area)] as const)
+      .filter(([, l]) => l.length > 0)
+      .map(
+        ([area, l]) =>
+          `<section class="area-group" data-area="${esc(area)}" aria-labelledby="${domId(`${status}-area`, area)}"><h4 id="${domId(`${status}-area`, area)}">${esc(AREA_TITLES[area])}</h4>${l.map((f) => findingArticle(f, metas.get(f.check))).join('')}</section>`,
+      )
+      .join('');
+    return `<details class="collapsed collapsed-${status}"><summary>${esc(`${list.length} ${label}`)}</summary>${byArea}</details>`;
+  };
   return [
     `<h2 id="findings-h">Findings</h2>`,
-    report.findings.length === 0 ? '<p>No findings were recorded.</p>' : filters + groups.join(''),
+    report.findings.length === 0 ? '<p>No findings were recorded.</p>' : filters + groups.join('') + collapsed('skip', 'not tested (skipped), each with the reason') + collapsed('pass', 'passed'),
   ].join('');
 }
 
@@ -258,7 +314,7 @@ function findingArticle(f: Finding, meta: CheckMeta | undefined): string {
   }
   const evidence = evidenceBlock(f, id);
   if (evidence) body.push(`<h4>Evidence</h4>${evidence}`);
-  if (f.status === 'fail' || f.status === 'warn') body.push(`<h4>Fix</h4><p class="fix-box">${esc(f.fix)}</p>`);
+  if (f.status === 'fail' || f.status === 'warn') body.push(`<h4>Fix</h4><p class="fix-box">${codeText(f.fix)}</p>`);
   if (f.references.length > 0) body.push(`<h4>References</h4><ul class="refs">${f.references.map((r) => `<li>${referenceLink(r)}</li>`).join('')}</ul>`);
 
   return [
@@ -302,18 +358,23 @@ function referenceLink(ref: string): string {
 const MATRIX_WORDS: Record<AccessMatrixRow['verdict'], string> = { ok: 'OK', leak: 'Leak', 'not-tested': 'Not tested', error: 'Error' };
 
 function accessMatrixSection(rows: readonly AccessMatrixRow[]): string {
-  const leaks = rows.filter((r) => r.verdict === 'leak').length;
+  const sorted = sortMatrix(rows);
+  const leaks = sorted.filter((r) => r.verdict === 'leak');
+  const rest = sorted.filter((r) => r.verdict !== 'leak');
+  const head = `<thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Identity</th><th scope="col">Expected</th><th scope="col">Observed</th><th scope="col">Verdict</th></tr></thead>`;
+  const row = (r: AccessMatrixRow): string =>
+    `<tr${r.verdict === 'leak' ? ' class="leak"' : ''}><td>${esc(r.method)}</td><td class="path"><code>${esc(r.path)}</code></td><td>${esc(r.identity)}</td><td>${esc(r.expected)}</td><td>${esc(r.observed)}</td><td><span class="badge m-${esc(r.verdict)}">${esc(MATRIX_WORDS[r.verdict] ?? r.verdict)}</span></td></tr>`;
+  const table = (id: string, caption: string, list: readonly AccessMatrixRow[]): string =>
+    `<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${esc(caption)}</caption>${head}<tbody>${list.map(row).join('')}</tbody></table></div>`;
   return [
     `<h2 id="access-matrix-h">Access matrix</h2>`,
-    `<p>${leaks > 0 ? `<strong>${plural(leaks, 'leak')}:</strong> an identity reached what it should not.` : 'No identity reached what it should not.'} Each row is one request sent as one identity.</p>`,
-    `<div class="table-wrap" role="region" aria-labelledby="matrix-cap" tabindex="0"><table>`,
-    `<caption id="matrix-cap">Who can reach what: expected versus observed answers per route and identity.</caption>`,
-    `<thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Identity</th><th scope="col">Expected</th><th scope="col">Observed</th><th scope="col">Verdict</th></tr></thead><tbody>`,
-    ...rows.map(
-      (r) =>
-        `<tr><td>${esc(r.method)}</td><td class="path"><code>${esc(r.path)}</code></td><td>${esc(r.identity)}</td><td>${esc(r.expected)}</td><td>${esc(r.observed)}</td><td><span class="badge m-${esc(r.verdict)}">${esc(MATRIX_WORDS[r.verdict] ?? r.verdict)}</span></td></tr>`,
-    ),
-    `</tbody></table></div>`,
+    `<p>${leaks.length > 0 ? `<strong>${plural(leaks.length, 'leak')}:</strong> an identity reached what it should not.` : 'No identity reached what it should not.'} Each row is one request sent as one identity; leaks first.</p>`,
+    leaks.length > 0 ? table('matrix-cap', 'Leaks: expected versus observed answers per route and identity.', leaks) : '',
+    rest.length > 0
+      ? leaks.length > 0
+        ? `<details class="matrix-rest"><summary>${esc(plural(rest.length, 'more row'))} (ok, not tested, errors)</summary>${table('matrix-rest-cap', 'Every other request of the matrix.', rest)}</details>`
+        : table('matrix-cap', 'Who can reach what: expected versus observed answers per route and identity.', rest)
+      : '',
   ].join('');
 }
 
@@ -339,6 +400,16 @@ function latencySection(report: Report): string {
       );
     }),
     `</div>`,
+  ].join('');
+}
+
+function waiversSection(waivers: readonly Waiver[]): string {
+  return [
+    `<h2 id="waived-h">Waived in launchready.yml</h2>`,
+    `<div class="table-wrap" role="region" aria-labelledby="waived-cap" tabindex="0"><table><caption id="waived-cap">Areas the config waives (waive:), with the reason: not tested on purpose, they do not keep the verdict from ready.</caption>`,
+    `<thead><tr><th scope="col">Area</th><th scope="col">Reason</th></tr></thead><tbody>`,
+    ...waivers.map((w) => `<tr><td>${esc(AREA_TITLES[w.area] ?? w.area)}</td><td>${esc(w.reason)}</td></tr>`),
+    `</tbody></table></div>`,
   ].join('');
 }
 

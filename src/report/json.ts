@@ -1,6 +1,9 @@
 import type { Report } from '../model/report.js';
 
-/** DESIGN.md's JSON contract: the report model as it is, keys in contract order. */
+/**
+ * DESIGN.md's JSON contract: the report model as it is, keys in contract order. `score` is null when
+ * the target could not be tested (`scoreNote` says why).
+ */
 export function renderJson(report: Report): string {
   const ordered = {
     tool: report.tool,
@@ -18,6 +21,12 @@ export function renderJson(report: Report): string {
     stats: report.stats,
     ...(report.facts ? { facts: report.facts } : {}),
     ...(report.suppressed ? { suppressed: report.suppressed } : {}),
+    // Added after the first contract: coverage, waivers, blocker groups and the sprint plan.
+    ...(report.scoreNote !== undefined ? { scoreNote: report.scoreNote } : {}),
+    ...(report.coverage ? { coverage: report.coverage } : {}),
+    ...(report.waivers ? { waivers: report.waivers } : {}),
+    ...(report.blockerGroups ? { blockerGroups: report.blockerGroups } : {}),
+    ...(report.sprint ? { sprint: report.sprint } : {}),
   };
   return JSON.stringify(ordered, null, 2) + '\n';
 }

@@ -1,7 +1,8 @@
 import type { CheckMeta } from '../engine/check.js';
 import { AREA_TITLES, type Area } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
-import type { Report } from '../model/report.js';
+import { groupsOf, sprintOf, type Report } from '../model/report.js';
+import { sprintVerdict } from '../model/sprint.js';
 import { describeLocation, metaIndex } from './describe.js';
 import { readFacts } from './facts.js';
 
@@ -128,8 +129,14 @@ export function renderJunit(report: Report, checksMeta: readonly CheckMeta[] = [
 
   // The run itself: incomplete reasons are an error, and the baseline's effect is printed.
   const run: Suite = { name: 'launchready run', cases: [], tests: 1, failures: 0, errors: 0, skipped: 0, timeMs: report.durationMs, properties: [] };
-  run.properties.push(['target', report.target], ['verdict', report.verdict], ['score', String(report.score)]);
-  const out: string[] = [`Verdict: ${report.verdict} · score ${report.score}/100 · ${report.blockers.length} blockers`];
+  run.properties.push(['target', report.target], ['verdict', report.verdict], ['score', report.score === null ? 'none' : String(report.score)]);
+  for (const w of report.waivers ?? []) run.properties.push([`waived:${w.area}`, w.reason]);
+  const sprint = sprintOf(report);
+  const out: string[] = [
+    `Verdict: ${report.verdict} · ${report.score === null ? (report.scoreNote ?? 'no score') : `score ${report.score}/100`} · ${groupsOf(report).length} blockers by root cause (${report.blockers.length} failing findings)`,
+    sprintVerdict(sprint),
+  ];
+  for (const w of report.waivers ?? []) out.push(`Waived ${w.area}: ${w.reason}`);
   for (const s of report.suppressed ?? []) out.push(`Suppressed ${s.id}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ''}`);
   for (const n of readFacts(report).baseline?.notes ?? []) out.push(`Baseline: ${n}`);
   const runOpen = `    <testcase classname="launchready" name="run completeness" time="${seconds(report.durationMs)}">`;

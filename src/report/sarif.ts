@@ -1,7 +1,7 @@
 import type { CheckMeta } from '../engine/check.js';
 import { AREA_TITLES } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
-import type { Report } from '../model/report.js';
+import { groupsOf, sprintOf, type Report } from '../model/report.js';
 import type { Severity } from '../model/severity.js';
 import { describeLocation, isHttpUrl, metaIndex } from './describe.js';
 import { readFacts } from './facts.js';
@@ -209,7 +209,7 @@ export function renderSarif(report: Report, checksMeta: readonly CheckMeta[] = [
   const started = new Date(report.startedAt);
   const invocation: Record<string, unknown> = {
     executionSuccessful: report.verdict !== 'incomplete',
-    properties: { verdict: report.verdict, score: report.score, suppressed: report.suppressed?.length ?? 0 },
+    properties: { verdict: report.verdict, score: report.score, ...(report.scoreNote ? { scoreNote: report.scoreNote } : {}), suppressed: report.suppressed?.length ?? 0 },
   };
   if (!Number.isNaN(started.getTime())) {
     invocation.startTimeUtc = started.toISOString();
@@ -238,7 +238,12 @@ export function renderSarif(report: Report, checksMeta: readonly CheckMeta[] = [
           target: report.target,
           verdict: report.verdict,
           score: report.score,
+          ...(report.scoreNote ? { scoreNote: report.scoreNote } : {}),
           blockers: report.blockers,
+          blockerGroups: groupsOf(report).map((g) => ({ id: g.id, check: g.check, severity: g.severity, title: g.title, findings: g.findings, effortHours: g.effort.hours })),
+          sprint: { fits: sprintOf(report).fits, totalHours: sprintOf(report).totalHours, capacityHours: sprintOf(report).capacityHours },
+          ...(report.coverage ? { coverage: report.coverage } : {}),
+          waivers: report.waivers ?? [],
           suppressed: report.suppressed ?? [],
         },
       },

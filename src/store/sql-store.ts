@@ -74,7 +74,8 @@ function toAuditSummary(r: Row): AuditSummary {
     target: String(r['target']),
     startedAt: String(r['started_at']),
     verdict: String(r['verdict']) as Verdict,
-    score: num(r['score']),
+    // -1 is how an ungraded run (its target could not be tested) is kept in the NOT NULL column.
+    score: num(r['score']) < 0 ? null : num(r['score']),
     durationMs: num(r['duration_ms']),
     failing: JSON.parse(String(r['failing_json'])) as Record<string, number>,
   };
@@ -327,7 +328,7 @@ export class SqlStore implements Store {
     await this.db.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO audit_runs (id, target, started_at, started_ms, verdict, score, duration_ms, failing_json, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, report.target, report.startedAt, Number.isFinite(startedMs) ? startedMs : Date.now(), report.verdict, report.score, Math.round(report.durationMs), JSON.stringify(failing), JSON.stringify(report)],
+        [id, report.target, report.startedAt, Number.isFinite(startedMs) ? startedMs : Date.now(), report.verdict, report.score ?? -1, Math.round(report.durationMs), JSON.stringify(failing), JSON.stringify(report)],
       );
       await insertMany(
         tx,

@@ -119,7 +119,8 @@ export interface AuditSummary {
   target: string;
   startedAt: string;
   verdict: Verdict;
-  score: number;
+  /** null: the run's target could not be tested, so it has no score. */
+  score: number | null;
   durationMs: number;
   /** Counts of failing findings by severity. */
   failing: Record<string, number>;

@@ -25,7 +25,7 @@ describe('comparing two runs by finding id', () => {
     expect(c.fixed.map((x) => x.after.id)).toEqual([F.cookie('pass').id]);
     expect(c.unverified.map((x) => x.before.id)).toEqual([F.referrer('warn').id]);
     expect(c.unchanged.map((x) => x.after.id).sort()).toEqual([F.csp('fail').id, F.secret('fail').id].sort());
-    expect(c.scoreDelta).toBe(runTwo().score - runOne().score);
+    expect(c.scoreDelta).toBe(runTwo().score! - runOne().score!);
   });
 
   it('a problem that is skipped in the later run is not called fixed', () => {

@@ -3,7 +3,8 @@ import { startDemoPortal, FLAWS, type DemoPortal } from '../../examples/demo-por
 import { runAudit } from '../../src/app/audit.js';
 import { allChecks } from '../../src/checks/index.js';
 import { atLeast } from '../../src/model/severity.js';
-import type { Report } from '../../src/model/report.js';
+import { groupsOf, type Report } from '../../src/model/report.js';
+import { renderText } from '../../src/report/text.js';
 import { DEMO_CONFIG, runCli } from '../helpers.js';
 import { FLAW_EXPECTATIONS } from './flaw-expectations.js';
 
@@ -61,15 +62,59 @@ describe('the audit of the demo portal (CLI, JSON contract)', () => {
     expect(bad.map((f) => `${f.check}: ${f.title}`)).toEqual([]);
     expect(reportNone.incomplete).toEqual([]);
     expect(reportNone.verdict).toBe('ready');
+    // Ready because every area was tested or waived (with a reason) in the demo config.
+    expect(reportNone.coverage!.filter((c) => c.state !== 'tested' && c.state !== 'waived')).toEqual([]);
+    expect(reportNone.waivers!.map((w) => w.area).sort()).toEqual(['domain-tls', 'email', 'logging']);
+    expect(reportNone.score).toBe(100);
   });
 
-  it('identical runs give identical finding ids (stable fingerprints)', async () => {
-    const again = await runCli(['audit', all.url, '--config', DEMO_CONFIG, '--format', 'json', '--only', 'edge,session,cors-csrf,input-validation'], { timeoutMs: 120_000 });
-    const ids = new Set((JSON.parse(again.stdout) as Report).findings.filter((f) => f.status === 'fail').map((f) => f.id));
-    const before = reportAll.findings.filter((f) => f.status === 'fail' && ['edge', 'session', 'cors-csrf', 'input-validation'].includes(f.area) && ids.has(f.id));
+  it('identical runs give identical finding ids (stable fingerprints) and the same blocker order', async () => {
+    const areas = ['edge', 'session', 'cors-csrf', 'input-validation'];
+    const again = await runCli(['audit', all.url, '--config', DEMO_CONFIG, '--format', 'json', '--only', areas.join(',')], { timeoutMs: 120_000 });
+    const second = JSON.parse(again.stdout) as Report;
+    const ids = new Set(second.findings.filter((f) => f.status === 'fail').map((f) => f.id));
+    const before = reportAll.findings.filter((f) => f.status === 'fail' && areas.includes(f.area) && ids.has(f.id));
     expect(before.length).toBeGreaterThan(0);
     expect(before.length).toBe(ids.size);
+    // The same root causes in the same order (severity, fix order, then a stable tiebreak — never the run's timing).
+    const order = (r: Report) => groupsOf(r).filter((g) => areas.includes(g.area)).map((g) => `${g.check} | ${g.fix} | ${g.places.join(', ')}`);
+    expect(order(second).length).toBeGreaterThan(1);
+    expect(order(second)).toEqual(order(reportAll));
   }, 120_000);
+
+  it('the HTML report of the demo stays under 10 screens before the detail section (1280×800)', async () => {
+    const { chromium } = await import('playwright-core');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const { renderHtml } = await import('../../src/report/html.js');
+    mkdirSync('test/.work/e2e', { recursive: true });
+    const file = `${process.cwd()}/test/.work/e2e/demo-report.html`;
+    writeFileSync(file, renderHtml(reportAll, allChecks.map((c) => c.meta)));
+    const browser = await chromium.launch({ executablePath: process.env.LAUNCHREADY_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(pathToFileURL(file).href);
+      const top = (await page.evaluate('document.getElementById("findings").getBoundingClientRect().top + window.scrollY')) as number;
+      console.log(`demo HTML: the findings detail starts after ${(top / 800).toFixed(1)} screens`);
+      expect(top / 800).toBeLessThan(10);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('the text report has one blocker per root cause: no two blockers with the same fix', () => {
+    const text = renderText(reportAll, { color: false, verbose: true });
+    const fixes = text.split('\n').filter((l) => /^ {4}Fix \(~[\d.]+ h\): /.test(l));
+    expect(fixes.length).toBe(groupsOf(reportAll).length);
+    expect(fixes.length).toBeGreaterThan(5);
+    expect(new Set(fixes).size).toBe(fixes.length);
+    // Severity first: no group is more severe than the one before it.
+    const rank = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+    const sev = groupsOf(reportAll).map((g) => rank[g.severity]);
+    expect(sev).toEqual([...sev].sort((a, b) => b - a));
+    // And the sprint plan is there, with its answer.
+    expect(text).toMatch(/48-hour rescue sprint \(one engineer\):\n {2}(Fits in a 48-hour rescue sprint|Does not fit in 48 hours)/);
+  });
 });
 
 describe('flaw by flaw: each switch alone is found by its check', () => {

@@ -87,9 +87,10 @@ describe('the report model', () => {
     expect(scoreOf(Array.from({ length: 5 }, (_, i) => f('edge', 'critical', 'fail', String(i))))).toBe(0);
   });
 
-  it('orders blockers by the fix order, then severity; low and non-failing are not blockers', () => {
+  it('orders blockers by severity, then the fix order (one root cause together); low and non-failing are not blockers', () => {
     const list = [f('performance', 'critical'), f('edge', 'medium'), f('domain-tls', 'medium'), f('authorization', 'high'), f('authorization', 'critical'), f('secrets', 'low'), f('session', 'high', 'warn')];
-    expect(blockersOf(list)).toEqual(['domain-tls-medium-fail', 'authorization-critical-fail', 'authorization-high-fail', 'edge-medium-fail', 'performance-critical-fail']);
+    // authorization/x critical and high share check and fix: one group, led by its worst finding.
+    expect(blockersOf(list)).toEqual(['authorization-critical-fail', 'authorization-high-fail', 'performance-critical-fail', 'domain-tls-medium-fail', 'edge-medium-fail']);
   });
 
   it('verdict: not-ready at or above --fail-on, else incomplete on errors or reasons, else ready', () => {

@@ -106,7 +106,7 @@ describe('applyBaseline: accepted findings leave the verdict, score and blockers
     expect(out.findings.some((f) => f.id === bola.id)).toBe(false);
     expect(out.blockers).not.toContain(bola.id);
     expect(out.blockers).toEqual(blockersOf(out.findings));
-    expect(out.score).toBe(report.score + 25);
+    expect(out.score).toBe(report.score! + 25);
     expect(out.scorecard.find((r) => r.area === 'authorization')!.status).toBe('skip');
     expect(out.suppressed).toEqual([{ id: bola.id, reason: 'fixture data, not a tenant', expires: '2026-12-31' }]);
     // The input report is left untouched (renderers and the store may still hold it).

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupsOf } from '../../src/model/report.js';
 import { renderHtml } from '../../src/report/html.js';
 import { HOSTILE_BODY, fixtureMetas, richReport } from '../fixtures/reports/rich-report.js';
 import { CHROMIUM } from '../helpers.js';
@@ -22,6 +23,7 @@ type PageElement = any;
 
 const WORK = resolve('test/.work/html-report');
 const report = richReport();
+const problems = report.findings.filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn');
 const html = renderHtml(report, fixtureMetas);
 const file = join(WORK, 'report.html');
 const pageUrl = pathToFileURL(file).href;
@@ -133,11 +135,13 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
       expect(await badge.innerText()).toBe(`Not ready\nScore ${report.score} / 100`);
       expect(await badge.boundingBox()).toMatchObject({ y: expect.any(Number) });
       expect((await badge.boundingBox())!.y).toBeLessThan(400);
+      // One item per root cause (check + fix), linking to its worst finding.
       const items = page.locator('ol.blockers > li');
-      expect(await items.count()).toBe(report.blockers.length);
+      const groups = groupsOf(report);
+      expect(await items.count()).toBe(groups.length);
       const hrefs = await items.locator('a.title').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      expect(hrefs).toEqual(report.blockers.map((id) => `#f-${id}`));
-      for (let i = 0; i < report.blockers.length; i++) expect(await items.nth(i).isVisible()).toBe(true);
+      expect(hrefs).toEqual(groups.map((g) => `#f-${g.findings[0]}`));
+      for (let i = 0; i < groups.length; i++) expect(await items.nth(i).isVisible()).toBe(true);
       expect(await items.first().innerText()).toContain('Fix: Scope every lookup');
       expect(await page.locator('#verdict .incomplete').innerText()).toContain('Chromium crashed');
     } finally {
@@ -149,7 +153,8 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
     const { page, context } = await open();
     try {
       const visible = () => page.locator('article.finding:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-area') + ':' + e.getAttribute('data-severity') + ':' + e.getAttribute('data-status')));
-      expect(await visible()).toHaveLength(report.findings.length);
+      // Unfiltered, the problems show; passes and skips wait in collapsed lists.
+      expect(await visible()).toHaveLength(problems.length);
       await page.locator('#filter-area').selectOption('secrets');
       expect(await visible()).toEqual(['secrets:critical:fail', 'secrets:high:fail']);
       expect(await page.locator('#filter-count').innerText()).toBe(`Showing 2 of ${report.findings.length} findings.`);
@@ -169,7 +174,7 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
       expect(await page.locator('#no-match').isVisible()).toBe(true);
 
       await page.locator('#filter-reset').click();
-      expect(await visible()).toHaveLength(report.findings.length);
+      expect(await visible()).toHaveLength(problems.length);
       expect(await page.locator('#no-match').isVisible()).toBe(false);
 
       // A blocker link opens its finding (even a collapsed one) and clears filters that hide it.
@@ -213,7 +218,7 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('filter-reset');
       await expectFocusRing(page);
       await page.keyboard.press('Enter');
-      expect(await page.locator('article.finding:visible').count()).toBe(report.findings.length);
+      expect(await page.locator('article.finding:visible').count()).toBe(problems.length);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('filter-area');
 
       // A collapsed finding opens with Enter on its summary.
@@ -229,10 +234,14 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
     }
   });
 
-  it('is readable without JavaScript: every finding shown, the filter controls absent', async () => {
+  it('is readable without JavaScript: every problem shown, passes and skips one click away, the filter controls absent', async () => {
     const { page, context, requests } = await open({ javaScriptEnabled: false });
     try {
       expect(await page.locator('#verdict .verdict-badge').isVisible()).toBe(true);
+      expect(await page.locator('article.finding:visible').count()).toBe(problems.length);
+      expect(await page.locator('article.finding').count()).toBe(report.findings.length);
+      await page.locator('details.collapsed-skip > summary').click();
+      await page.locator('details.collapsed-pass > summary').click();
       expect(await page.locator('article.finding:visible').count()).toBe(report.findings.length);
       expect(await page.locator('#filters').isVisible()).toBe(false);
       expect(await page.locator('button:visible').count()).toBe(0);

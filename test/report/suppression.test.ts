@@ -43,7 +43,7 @@ describe('a baseline applies to every format', () => {
       { id: stripe.id, reason: 'test-mode key in a fixture' },
       { id: bola.id, reason: 'invoice 7 is a public sample invoice', expires: '2026-12-31' },
     ]);
-    expect(json.score).toBe(base.score + 25 + 25);
+    expect(json.score).toBe(base.score! + 25 + 25);
     // The expired entry's finding is back, with a note that says why.
     expect(json.findings.find((x: any) => x.id === dmarc.id).evidence.notes.at(-1)).toMatch(/^Baseline entry expired on 2026-11-01/);
   });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
-import { describeAnswer } from '../../net/dns/types.js';
+import { describeAnswer, isDefinitive } from '../../net/dns/types.js';
 import { dnsGatherer } from './dns-evidence.js';
 
 /** Services where anyone can claim a name that a forgotten CNAME still points at (knowledge as data). */
@@ -51,7 +51,10 @@ export const danglingCname = defineCheck({
   requires: { dns: dnsGatherer },
   run({ dns }) {
     const out: FindingDraft[] = [];
+    // No answer (timeout, SERVFAIL, a dead resolver) says nothing about a CNAME: never a pass.
+    const unanswered = dns.hostnames.filter((h) => h.addresses.length === 0 && !isDefinitive(h.a) && !isDefinitive(h.aaaa));
     for (const h of dns.hostnames) {
+      if (unanswered.includes(h)) continue;
       if (h.cnameChain.length === 0 || h.addresses.length > 0) continue;
       const target = h.cnameChain.at(-1)!;
       const location = { domain: h.name, record: `CNAME ${h.name}` };
@@ -77,6 +80,17 @@ export const danglingCname = defineCheck({
           discriminator: target,
         });
       }
+    }
+    if (unanswered.length > 0) {
+      const judged = dns.hostnames.length - unanswered.length;
+      out.push({
+        // Nothing answered: the check could not run. Some answered: the rest is listed as not tested.
+        status: judged === 0 ? 'error' : 'skip',
+        location: { domain: unanswered[0]!.name },
+        reason: `no DNS answer for ${unanswered.map((h) => `${h.name} (${h.a.rcode}${h.a.error ? `: ${h.a.error.message}` : ''})`).join(', ')}: whether ${unanswered.length === 1 ? 'it is' : 'they are'} a dangling CNAME is unknown`,
+        evidence: { notes: unanswered.map((h) => describeAnswer(h.a)) },
+        discriminator: 'unanswered',
+      });
     }
     return out;
   },

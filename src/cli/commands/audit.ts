@@ -92,14 +92,17 @@ Examples:
       prepareOut(flags.out);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
+      // SIGTERM (CI cancel, `timeout`, `docker stop`) is Ctrl-C: a partial report, incomplete, exit 3.
+      // A second signal of either kind exits at once (128 + the signal number).
       let interrupts = 0;
-      const onSigint = (): void => {
+      const onSignal = (signal: NodeJS.Signals): void => {
         interrupts += 1;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write('\nInterrupted: finishing with a partial report (Ctrl-C again to quit now)\n');
+        if (interrupts > 1) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        process.stderr.write(`\nInterrupted (${signal}): finishing with a partial report (send it again to quit now)\n`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const progress = flags.format === 'json' ? undefined : terminalProgress(process.stderr, flags.maxRequests ?? 3000);
       try {
         const prepared = prepare({ ...(url ? { url } : {}), ...(flags.config ? { configPath: flags.config } : {}), env: process.env });
@@ -134,7 +137,8 @@ Examples:
         if (flags.save) await saveToStore(report, typeof flags.save === 'string' ? flags.save : undefined);
       } finally {
         progress?.done();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -48,7 +48,7 @@ function scheduleCell(r: FleetRow, chrome: Chrome, canEdit: boolean): string {
 export function fleetPage(view: FleetView, chrome: Chrome, canEdit: boolean, notice?: string): string {
   const rows = view.targets.map((r) => {
     const audit = r.lastAudit
-      ? `<a href="/audits/${esc(r.lastAudit.id)}"><span class="badge v-${esc(r.lastAudit.verdict)}">${esc(VERDICT_WORDS[r.lastAudit.verdict] ?? r.lastAudit.verdict)} · ${r.lastAudit.score}</span></a><br><span class="meta">${esc(when(r.lastAudit.startedAt))}</span>`
+      ? `<a href="/audits/${esc(r.lastAudit.id)}"><span class="badge v-${esc(r.lastAudit.verdict)}">${esc(VERDICT_WORDS[r.lastAudit.verdict] ?? r.lastAudit.verdict)} · ${r.lastAudit.score === null ? 'no score' : `score ${r.lastAudit.score}/100`}</span></a><br><span class="meta">${esc(when(r.lastAudit.startedAt))}</span>`
       : 'not audited yet';
     const blockers = r.blockers.length ? `<ol>${r.blockers.slice(0, 5).map((b) => `<li>${esc(b)}</li>`).join('')}</ol>${r.blockers.length > 5 ? `<span class="meta">and ${r.blockers.length - 5} more</span>` : ''}` : r.lastAudit ? 'none' : '—';
     const name = r.historyKey ? `<a href="/targets/${esc(r.historyKey)}">${esc(r.name)}</a>` : esc(r.name);

@@ -20,7 +20,8 @@ form.stack label { font-weight: 600; display: block; margin-bottom: .2rem; }
 form.stack input[type=password], form.stack input[type=text] { width: 100%; padding: .55rem .6rem; font: inherit; border: 1px solid #8a93a1; border-radius: 6px; }
 form.row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; }
 form.row label { display: block; font-weight: 600; font-size: .9rem; }
-form.row select { font: inherit; padding: .35rem; max-width: 22rem; }
+form.row select { font: inherit; padding: .35rem; width: auto; max-width: 100%; }
+form.row > div { min-width: 0; max-width: 100%; }
 button.primary { background: var(--accent); color: #ffffff; border: 0; border-radius: 6px; padding: .55rem 1.1rem; font: inherit; font-weight: 600; cursor: pointer; }
 .alert { border-left: 4px solid var(--fail-bg); background: #fdecea; padding: .6rem .8rem; margin: .5rem 0 1rem; }
 .note { border-left: 4px solid var(--accent); background: #eef3fb; padding: .6rem .8rem; margin: .5rem 0 1rem; }

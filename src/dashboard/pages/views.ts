@@ -1,7 +1,7 @@
 import type { CheckMeta } from '../../engine/check.js';
 import { AREA_TITLES, FIX_ORDER } from '../../model/area.js';
 import type { Finding, Status } from '../../model/finding.js';
-import type { Report, Verdict } from '../../model/report.js';
+import { groupsOf, type Report, type Verdict } from '../../model/report.js';
 import type { Severity } from '../../model/severity.js';
 import { STATUS_WORDS, byStatusThenSeverity, describeLocation, formatDuration, isHttpUrl, plural } from '../../report/describe.js';
 import { esc } from '../../report/html/escape.js';
@@ -22,8 +22,13 @@ export function when(iso: string | number): string {
   return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function verdictBadge(v: Verdict, score?: number): string {
-  return `<span class="badge v-${esc(v)}">${esc(VERDICT_WORDS[v] ?? v)}${score === undefined ? '' : ` · ${score}`}</span>`;
+/** "score 87/100", or "no score" for a run whose target could not be tested. */
+function scoreWords(score: number | null): string {
+  return score === null ? 'no score' : `score ${score}/100`;
+}
+
+function verdictBadge(v: Verdict, score?: number | null): string {
+  return `<span class="badge v-${esc(v)}">${esc(VERDICT_WORDS[v] ?? v)}${score === undefined ? '' : ` · ${scoreWords(score)}`}</span>`;
 }
 
 function statusBadge(s: Status): string {
@@ -34,8 +39,8 @@ function severityBadge(s: Severity): string {
   return `<span class="badge sev-${esc(s)}">${esc(s[0]!.toUpperCase() + s.slice(1))}</span>`;
 }
 
-function findingLink(auditId: string, f: Finding): string {
-  return `<a href="/audits/${esc(auditId)}/findings/${esc(f.id)}">${esc(f.title)}</a>`;
+function findingLink(auditId: string, f: Finding, text = f.title): string {
+  return `<a href="/audits/${esc(auditId)}/findings/${esc(f.id)}">${esc(text)}</a>`;
 }
 
 function failingCounts(failing: Record<string, number>): string {
@@ -64,7 +69,17 @@ export function overviewPage(targets: TargetSummary[], monitor: MonitorView, chr
   return page('Targets', 'Audit history', card('targets', 'Targets', list) + card('monitor', 'Monitor', mon), chrome, 'Every target audited into this store, with its latest verdict.');
 }
 
+/** "7 min ago" (whole minutes from a minute on). */
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  return m < 120 ? `${m} min ago` : `${Math.floor(m / 60)} h ${m % 60} min ago`;
+}
+
 function statusWord(m: MonitorView): string {
+  // An old "up" is not "up": a monitor that missed more than two intervals says so first.
+  if (m.stale) return `Stale — last probe ${ago(m.stale.sinceMs)}`;
   if (m.openIncidents.length > 0) return 'Alerting';
   return m.probes.every((p) => p.up) ? 'All probes up' : 'Some probes failing';
 }
@@ -73,9 +88,9 @@ function statusWord(m: MonitorView): string {
 
 export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome: Chrome): string {
   const oldestFirst = [...audits].reverse();
-  const chart = card('trend', 'Score over time', scoreChart(oldestFirst.map((a) => ({ auditId: a.id, startedAt: a.startedAt, score: a.score, verdict: a.verdict }))));
+  const chart = card('trend', 'Score over time', scoreChart(oldestFirst.flatMap((a) => (a.score === null ? [] : [{ auditId: a.id, startedAt: a.startedAt, score: a.score, verdict: a.verdict }]))));
   const options = (selected: string | undefined): string =>
-    audits.map((a) => `<option value="${esc(a.id)}"${a.id === selected ? ' selected' : ''}>${esc(when(a.startedAt))} — ${esc(VERDICT_WORDS[a.verdict])}, score ${a.score}</option>`).join('');
+    audits.map((a) => `<option value="${esc(a.id)}"${a.id === selected ? ' selected' : ''}>${esc(when(a.startedAt))} — ${esc(VERDICT_WORDS[a.verdict])}, ${esc(scoreWords(a.score))}</option>`).join('');
   const compare =
     audits.length >= 2
       ? card(
@@ -90,10 +105,10 @@ export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome
       : '';
   const rows = audits.map((a, i) => {
     const prev = audits[i + 1];
-    const delta = prev ? a.score - prev.score : undefined;
+    const delta = prev && a.score !== null && prev.score !== null ? a.score - prev.score : undefined;
     return (
       `<tr><td><a href="/audits/${esc(a.id)}">${esc(when(a.startedAt))}</a></td><td>${verdictBadge(a.verdict)}</td>` +
-      `<td class="num">${a.score}${delta ? ` <span class="muted">(${delta > 0 ? '+' : ''}${delta})</span>` : ''}</td>` +
+      `<td class="num">${a.score === null ? 'no score' : `${a.score}/100`}${delta ? ` <span class="muted">(${delta > 0 ? '+' : ''}${delta})</span>` : ''}</td>` +
       `<td>${esc(failingCounts(a.failing))}</td><td>${esc(formatDuration(a.durationMs))}</td>` +
       `<td>${prev ? `<a href="/compare?base=${esc(prev.id)}&amp;head=${esc(a.id)}">changes</a>` : ''}</td></tr>`
     );
@@ -105,7 +120,7 @@ export function targetPage(target: TargetSummary, audits: AuditSummary[], chrome
       '<thead><tr><th scope="col">Started</th><th scope="col">Verdict</th><th scope="col" class="num">Score</th><th scope="col">Failing</th><th scope="col">Took</th><th scope="col">Against the run before</th></tr></thead>' +
       `<tbody>${rows.join('')}</tbody></table></div>`,
   );
-  return page(`History of ${target.target}`, target.target, chart + compare + table, chrome, `${plural(target.audits, 'audit')}; latest ${VERDICT_WORDS[target.lastVerdict]} with score ${target.lastScore}.`);
+  return page(`History of ${target.target}`, target.target, chart + compare + table, chrome, `${plural(target.audits, 'audit')}; latest ${VERDICT_WORDS[target.lastVerdict]} with ${scoreWords(target.lastScore)}.`);
 }
 
 // ---------------------------------------------------------------- one audit
@@ -114,16 +129,23 @@ export function auditPage(audit: StoredAudit, previous: AuditSummary | undefined
   const r = audit.report;
   const byId = new Map(r.findings.map((f) => [f.id, f]));
   const verdict = [
-    `<div class="verdict"><p class="verdict-badge v-${esc(r.verdict)}"><span class="word">${esc(VERDICT_WORDS[r.verdict])}</span><span class="score">Score ${r.score} / 100</span></p>`,
+    `<div class="verdict"><p class="verdict-badge v-${esc(r.verdict)}"><span class="word">${esc(VERDICT_WORDS[r.verdict])}</span><span class="score">${esc(r.score === null ? (r.scoreNote ?? 'no score: target not tested') : `score ${r.score}/100`)}</span></p>`,
     `<div class="verdict-text"><p>${esc(headline(r))}</p>`,
     `<p class="muted">${plural(r.findings.length, 'finding')} · ${r.stats.requests} requests · took ${esc(formatDuration(r.durationMs))} · ${esc(r.tool.name)} ${esc(r.tool.version)}</p>`,
     `<p><a href="/targets/${esc(targetKey)}">History of this target</a>${previous ? ` · <a href="/compare?base=${esc(previous.id)}&amp;head=${esc(audit.id)}">Changes since the run before</a>` : ''} · <a href="/audits/${esc(audit.id)}/report">Full HTML report</a> · <a href="/api/audits/${esc(audit.id)}">JSON</a></p>`,
     `</div></div>`,
     r.incomplete.length ? `<div class="incomplete"><p><strong>Not everything could be tested:</strong></p><ul>${r.incomplete.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>` : '',
   ].join('');
-  const blockers = r.blockers.map((id) => byId.get(id)).filter((f): f is Finding => !!f);
-  const blockerList = blockers.length
-    ? `<ol class="blockers">${blockers.map((f) => `<li>${severityBadge(f.severity)} <span class="area-tag">${esc(AREA_TITLES[f.area] ?? f.area)}</span><br>${findingLink(audit.id, f)}<p class="where">${esc(describeLocation(f.location))}</p><p class="fix"><strong>Fix:</strong> ${esc(f.fix)}</p></li>`).join('')}</ol>`
+  // One blocker per root cause (check + fix), severity first, then fix order; every place listed.
+  const groups = groupsOf(r);
+  const blockerList = groups.length
+    ? `<ol class="blockers">${groups
+        .map((g) => {
+          const f = byId.get(g.findings[0]!);
+          const places = g.places.length > 1 ? `${g.places.length} places: ${g.places.slice(0, 3).join(', ')}${g.places.length > 3 ? ` and ${g.places.length - 3} more` : ''}` : (g.places[0] ?? '');
+          return `<li>${severityBadge(g.severity)} <span class="area-tag">${esc(AREA_TITLES[g.area] ?? g.area)}</span><br>${f ? findingLink(audit.id, f, g.title) : esc(g.title)}<p class="where">${esc(places)}</p><p class="fix"><strong>Fix:</strong> ${esc(g.fix)}</p></li>`;
+        })
+        .join('')}</ol>`
     : '<p>No blockers: no failing finding at medium severity or above.</p>';
   const statuses: Status[] = ['fail', 'warn', 'pass', 'skip', 'error'];
   const scorecard =
@@ -141,7 +163,7 @@ export function auditPage(audit: StoredAudit, previous: AuditSummary | undefined
   return page(
     `Audit of ${r.target}`,
     r.target,
-    card('verdict', 'Verdict', verdict) + card('blockers', 'Blockers, in fix order', blockerList) + card('scorecard', 'Scorecard', scorecard) + card('findings', 'Findings', findings || '<p>No findings were recorded.</p>'),
+    card('verdict', 'Verdict', verdict) + card('blockers', 'Blockers by root cause, severity first', blockerList) + card('scorecard', 'Scorecard', scorecard) + card('findings', 'Findings', findings || '<p>No findings were recorded.</p>'),
     chrome,
     `Audited ${when(r.startedAt)}`,
   );
@@ -203,7 +225,7 @@ export function comparePage(base: StoredAudit, head: StoredAudit, c: RunComparis
     ['Fixed', c.fixed.length],
     ['Not re-tested', c.unverified.length],
     ['Still open', c.unchanged.length],
-    ['Score change', `${c.scoreDelta > 0 ? '+' : ''}${c.scoreDelta}`],
+    ['Score change', c.scoreDelta === null ? 'not comparable (a run has no score)' : `${c.scoreDelta > 0 ? '+' : ''}${c.scoreDelta}`],
   ]
     .map(([k, v]) => `<li><strong>${esc(v)}</strong>${esc(k)}</li>`)
     .join('');
@@ -242,7 +264,7 @@ export function monitorPage(m: MonitorView, chrome: Chrome, now = Date.now()): s
   }
   const rows = m.probes.map(
     (p) =>
-      `<tr><td>${p.up ? '<span class="badge s-pass">Up</span>' : '<span class="badge s-fail">Failing</span>'}</td><th scope="row">${esc(p.id)}</th><td>${esc(p.lastMessage)}</td>` +
+      `<tr><td>${p.stale ? '<span class="badge s-skip">Stale</span>' : p.up ? '<span class="badge s-pass">Up</span>' : '<span class="badge s-fail">Failing</span>'}</td><th scope="row">${esc(p.id)}</th><td>${esc(p.lastMessage)}</td>` +
       `<td class="num">${p.lastLatencyMs === null ? '–' : `${Math.round(p.lastLatencyMs)} ms`}</td><td>${esc(formatDuration(Math.max(0, now - p.lastAt)))} ago</td><td class="num">${p.okCount}/${p.recent.length}</td></tr>`,
   );
   const table =

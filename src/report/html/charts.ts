@@ -19,6 +19,11 @@ function ms(n: number): string {
   return `${Math.round(n)} ms`;
 }
 
+/** Width of 11 px text in SVG units: a generous per-character estimate (digits and units of a sans-serif face). */
+function textWidth(text: string): number {
+  return [...text].reduce((w, c) => w + (c === 'm' || c === 'w' ? 9.6 : c === ' ' || c === '.' ? 3.4 : 6.8), 0);
+}
+
 function round(n: number): string {
   return (Math.round(n * 10) / 10).toString();
 }
@@ -41,6 +46,12 @@ function histogramChart(action: string, s: LatencySummary, buckets: Array<[numbe
   const found = buckets.findIndex(([bound]) => s.p95 <= bound);
   const p95At = found === -1 ? buckets.length - 1 : found;
   const parts: string[] = [];
+  // Axis labels never overlap: every k-th bucket is labelled, k chosen so the widest label fits in k
+  // slots. The SVG scales as a whole, so what fits in the viewBox fits at every width.
+  const labels = buckets.map(([bound]) => `≤${ms(bound)}`);
+  const widest = Math.max(...labels.map(textWidth));
+  const step = Math.max(1, Math.ceil((widest + 4) / slot));
+  const countFits = (count: number): boolean => textWidth(String(count)) + 2 <= slot;
   buckets.forEach(([bound, count], i) => {
     const h = ((bottom - top) * count) / maxCount;
     const x = left + i * slot + (slot - barW) / 2;
@@ -48,8 +59,8 @@ function histogramChart(action: string, s: LatencySummary, buckets: Array<[numbe
     const lower = i === 0 ? 0 : buckets[i - 1]![0];
     parts.push(
       `<rect x="${round(x)}" y="${round(y)}" width="${round(barW)}" height="${round(Math.max(h, count > 0 ? 1 : 0))}" fill="${i === p95At ? BAR_P95 : BAR}"><title>${esc(`${ms(lower)}–${ms(bound)}: ${count} requests`)}</title></rect>`,
-      `<text x="${round(x + barW / 2)}" y="${round(y - 4)}" text-anchor="middle" font-size="11" fill="${INK}">${count}</text>`,
-      `<text x="${round(x + barW / 2)}" y="${bottom + 15}" text-anchor="middle" font-size="11" fill="${INK}">≤${esc(ms(bound))}</text>`,
+      countFits(count) ? `<text x="${round(x + barW / 2)}" y="${round(y - 4)}" text-anchor="middle" font-size="11" fill="${INK}">${count}</text>` : '',
+      i % step === 0 ? `<text class="axis-label" x="${round(x + barW / 2)}" y="${bottom + 15}" text-anchor="middle" font-size="11" fill="${INK}">${esc(labels[i]!)}</text>` : '',
     );
   });
   const p95X = left + p95At * slot + slot / 2;

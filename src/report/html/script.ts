@@ -41,6 +41,13 @@ export const REPORT_JS = `
       g.hidden = !$$('article.finding', g).some(function (el) { return !el.hidden; });
     });
     var filtered = area.value || severity.value || status.value;
+    // Passes and skips are collapsed; a filter that matches some of them opens their list.
+    $$('details.collapsed').forEach(function (d) {
+      var any = $$('article.finding', d).some(function (el) { return !el.hidden; });
+      d.hidden = !any;
+      if (filtered && any && !d.open) { d.open = true; d.setAttribute('data-auto-open', ''); }
+      if (!filtered && d.hasAttribute('data-auto-open')) { d.open = false; d.removeAttribute('data-auto-open'); }
+    });
     count.textContent = filtered
       ? 'Showing ' + shown + ' of ' + findings.length + ' findings.'
       : 'Showing all ' + findings.length + ' findings.';

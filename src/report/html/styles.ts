@@ -148,6 +148,15 @@ footer.bottom { color: var(--muted); font-size: .88rem; padding: 1rem 0 2rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: .3rem; }
 }
+.fits { color: #1a5a2c; }
+.overrun { color: #b3261e; }
+tr.leak td { background: #fdecea; }
+details.places { margin: 0.25rem 0; }
+details.places summary, details.more-blockers > summary, details.collapsed > summary { cursor: pointer; color: #1d4fa0; }
+details.places ul { margin: 0.25rem 0 0.25rem 1.25rem; padding: 0; }
+details.collapsed { margin-top: 1rem; }
+details.collapsed > summary { font-weight: 600; padding: 0.5rem 0; }
+.fix code, .fix-box code, .incomplete code { background: #eef1f5; padding: 0 0.2em; border-radius: 3px; }
 @media print {
   nav.toc, .filters, .tools, .copy, .skip { display: none !important; }
   body { background: #ffffff; }
