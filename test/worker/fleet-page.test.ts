@@ -44,7 +44,7 @@ describe('fleet page', () => {
     const page = await req(d.url, '/fleet', { cookie: a.cookie });
     expect(page.status).toBe(200);
     expect(page.text).toContain('portal.example.test');
-    expect(page.text).toMatch(/Not ready · \d+/);
+    expect(page.text).toMatch(/Not ready · score \d+\/100/);
     expect(page.text).toMatch(/\d+ → \d+/);
     expect(page.text).toContain('1 of 2 probes failing');
     expect(page.text).toContain('unconfirmed failures (last hour): eu-west 1');
