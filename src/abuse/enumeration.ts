@@ -3,7 +3,6 @@ import type { GatherContext } from '../engine/context.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { emailBody, existingIdentifiers, identityDomain, loginBody, sensitiveEndpoints, type SensitiveEndpoint } from './endpoints.js';
-import { ABUSE_ORDER, inAbusePhase } from './phase-lock.js';
 import { abuseMarker } from './random.js';
 import { reachedCheck } from './reached.js';
 import { isFatal, sendBody } from './send.js';
@@ -42,7 +41,7 @@ export interface EnumerationEvidence {
 export const enumerationGatherer = defineGatherer<EnumerationEvidence>({
   id: 'abuse/user-enumeration',
   gather(ctx) {
-    return inAbusePhase(ctx, ABUSE_ORDER.enumeration, () => probeEnumeration(ctx));
+    return probeEnumeration(ctx);
   },
 });
 

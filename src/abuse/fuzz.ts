@@ -7,7 +7,6 @@ import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { kindOfConfigKey, kindOfRoute } from './endpoints.js';
 import { casesFor, type FuzzCase } from './fuzz-payloads.js';
 import { templateFor, type FuzzTemplate } from './fuzz-template.js';
-import { ABUSE_ORDER, inAbusePhase } from './phase-lock.js';
 import { abuseMarker, seededRng } from './random.js';
 import { isFatal } from './send.js';
 import { abuseSettings } from './settings.js';
@@ -51,7 +50,7 @@ export interface FuzzEvidence {
 export const fuzzGatherer = defineGatherer<FuzzEvidence>({
   id: 'abuse/invalid-payloads',
   gather(ctx) {
-    return inAbusePhase(ctx, ABUSE_ORDER.fuzz, () => fuzz(ctx));
+    return fuzz(ctx);
   },
 });
 

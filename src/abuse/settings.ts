@@ -49,11 +49,11 @@ export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
 
 /**
  * The settings of this run: defaults, then an `abuse:` block of the config (when the schema has
- * one), then `abuse` on the gather context (tests hand it in through the runner's extensions).
+ * one), then the run service `abuse` (tests hand small bounds in through RunInput.services).
  */
 export function abuseSettings(ctx: GatherContext): AbuseSettings {
   const fromConfig: Partial<AbuseSettings> | undefined = ctx.config.abuse;
-  const fromContext = (ctx as GatherContext & { abuse?: Partial<AbuseSettings> }).abuse;
+  const fromContext = ctx.services.abuse;
   const merged = { ...DEFAULT_ABUSE_SETTINGS, ...(fromConfig ?? {}), ...(fromContext ?? {}) };
   // A hang is judged against the run's own request deadline when that is shorter.
   merged.fuzzRequestTimeoutMs = Math.min(merged.fuzzRequestTimeoutMs, ctx.config.budget.timeoutMs);

@@ -231,7 +231,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
       now: startedAt,
-      extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
+      services: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));
     return reportOf({

@@ -1,4 +1,5 @@
 import { mad, median, normalizeBody } from '../../abuse/compare.js';
+import { HARM } from '../../abuse/harm.js';
 import { enumerationGatherer, type EnumerationProbe } from '../../abuse/enumeration.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
@@ -78,6 +79,7 @@ export const userEnumeration = defineCheck({
     fix: 'Answer every login failure with the same status and message ("Invalid email or password") and every reset request with the same 202 ("If an account exists, we sent a link"); do the same work (hash a dummy password, queue the email asynchronously) in both cases so timing matches.',
     references: ['OWASP ASVS 2.2.1', 'OWASP WSTG-IDNT-04', 'CWE-204', 'CWE-208'],
     phase: 'last',
+    harm: HARM.enumeration,
   },
   requires: { probe: enumerationGatherer },
   run({ probe }, ctx) {

@@ -1,4 +1,5 @@
 import { fuzzGatherer, type FuzzAttempt, type FuzzEvidence } from '../../abuse/fuzz.js';
+import { HARM } from '../../abuse/harm.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
 import type { Evidence } from '../../model/finding.js';
@@ -61,6 +62,7 @@ export const invalidPayloads = defineCheck({
     fix: 'Validate each body against a schema before any logic runs (types, required fields, no unknown properties, length and range limits, depth limits) and answer 400/422; use parameterised queries only; cap body size and nesting; let a global error handler log details and return a generic 500.',
     references: ['OWASP API8:2023', 'OWASP ASVS 5.1.3', 'OWASP ASVS 7.4.1', 'CWE-20', 'CWE-89', 'CWE-943', 'CWE-209', 'https://schemathesis.readthedocs.io/'],
     phase: 'last',
+    harm: HARM.fuzz,
   },
   requires: { fuzz: fuzzGatherer },
   run({ fuzz }, ctx) {

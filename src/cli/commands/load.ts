@@ -142,7 +142,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
       checkDeadlineMs: deadline,
       runDeadlineMs: deadline + 10_000,
       now: startedAt,
-      extensions: {
+      services: {
         loadSettings: {
           ...opts.settings,
           ownsTarget: opts.ownsTarget ?? false,

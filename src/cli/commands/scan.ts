@@ -12,7 +12,7 @@ import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../../
 import type { FailOn } from '../../model/severity.js';
 import { HttpClient } from '../../net/http.js';
 import type { Format } from '../../report/index.js';
-import { SECRET_SCAN_EXTENSION, type SecretScanRequest } from '../../secrets/gatherers.js';
+import { type SecretScanRequest } from '../../secrets/gatherers.js';
 import { ScanInputError } from '../../secrets/scan.js';
 import { collect, emitReport, failOnOption, failOnValue, formatOption } from '../shared.js';
 
@@ -64,7 +64,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       checkDeadlineMs: 30 * 60_000,
       runDeadlineMs: 60 * 60_000,
       now: startedAt,
-      extensions: { [SECRET_SCAN_EXTENSION]: request },
+      services: { secretScan: request },
     });
     // A bad flag value (missing --bundles dir, --env-file) surfaces as a usage error, not a check error.
     const usage = result.findings.find((f) => f.status === 'error' && f.reason && /^--|no such directory/.test(f.reason));
