@@ -16,6 +16,17 @@ export interface FuzzCase {
   body: string;
   /** A JavaScript expression that prints the body, for reproducing bodies too large to paste. */
   bodyExpr?: string;
+  /**
+   * One step of a size escalation (1 KiB → 8 KiB → 64 KiB in one field): the fuzzer sends the next
+   * step only while the answer time stays normal, so a validator that slows down with input length
+   * shows up as a finding before it hangs the server.
+   */
+  escalation?: { family: string; step: number; length: number };
+}
+
+/** The escalation sizes up to the configured maximum: 1 KiB, 8 KiB, then the maximum (64 KiB by default). */
+export function escalationLengths(max: number): number[] {
+  return [...new Set([1024, 8192, max].filter((n) => n <= max))].sort((a, b) => a - b);
 }
 
 export interface PayloadContext {
@@ -114,16 +125,21 @@ export const FUZZ_PAYLOADS: FuzzPayload[] = [
   },
   {
     id: 'huge-string',
-    description: 'A very long string in a text field (default 65,536 characters).',
+    description: 'A long string in a text field, escalating 1,024 → 8,192 → 65,536 characters while the answer time stays normal.',
     build: (t, c) => {
       const fields = stringFields(t);
       const f = fields.find((x) => typeof x.schema['maxLength'] === 'number') ?? pick(c.rng, fields);
       const name = f?.name ?? 'launchready';
-      const value = 'A'.repeat(c.hugeStringLength);
-      const obj = f ? { ...t.valid, [name]: value } : { ...t.valid, [name]: value };
-      const cases = one(t, 'huge-string', `a ${c.hugeStringLength.toLocaleString('en')}-character string in ${quote(name)}`, obj, t.schemaKnown && (f ? violates(f, value) : t.closed), name);
-      for (const k of cases) if (t.encoding === 'json') k.bodyExpr = `JSON.stringify(Object.assign(${JSON.stringify(t.valid)}, {${JSON.stringify(name)}: "A".repeat(${c.hugeStringLength})}))`;
-      return cases;
+      return escalationLengths(c.hugeStringLength).flatMap((length, step) => {
+        const value = 'A'.repeat(length);
+        const obj = { ...t.valid, [name]: value };
+        const cases = one(t, 'huge-string', `a ${length.toLocaleString('en')}-character string in ${quote(name)}`, obj, t.schemaKnown && (f ? violates(f, value) : t.closed), name);
+        for (const k of cases) {
+          k.escalation = { family: `huge-string:${name}`, step, length };
+          if (t.encoding === 'json') k.bodyExpr = `JSON.stringify(Object.assign(${JSON.stringify(t.valid)}, {${JSON.stringify(name)}: "A".repeat(${length})}))`;
+        }
+        return cases;
+      });
     },
   },
   {

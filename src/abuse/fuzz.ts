@@ -41,6 +41,10 @@ export interface FuzzEvidence {
   leftBehind: string[];
   /** Set when a bound (count or time) ended the run before every case was sent. */
   stoppedBy?: string;
+  /** Size escalations that stopped early, and why (the answer time left normal, no answer, the target struggled). */
+  escalationStops: Array<{ route: string; family: string; atLength: number; reason: string }>;
+  /** Payload kinds no longer sent because one of them made the target stop answering. */
+  stoppedFamilies: Array<{ payload: string; reason: string }>;
   maxRequests: number;
   deadlineMs: number;
   requests: number;
@@ -91,6 +95,28 @@ function sessionFor(route: Route, sessions: Session[]): Session | undefined {
   return members.find((s) => s.bearer || s.header) ?? members[0] ?? sessions.find((s) => s.bearer || s.header) ?? sessions[0];
 }
 
+/** Extra answer time that is still "normal" for a bigger body, ms. */
+export const ESCALATION_SLACK_MS = 50;
+
+/**
+ * Why a size escalation must not take its next step, or undefined when it may: no answer, a target
+ * that struggled, or an answer time that left normal (above the route's ordinary answers by more
+ * than the slack) or grew faster than the input did.
+ */
+export function escalationHalt(ex: HttpExchange, length: number, prev: { length: number; ms: number } | undefined, ordinaryMs: readonly number[]): string | undefined {
+  if (!ex.response) return `no answer at ${length.toLocaleString('en')} characters (${ex.error?.code ?? 'error'})`;
+  if (ex.health && !ex.health.targetHealthy) return `the target struggled after ${length.toLocaleString('en')} characters`;
+  const sorted = [...ordinaryMs].sort((a, b) => a - b);
+  const normal = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : (prev?.ms ?? ex.timing.totalMs);
+  const excess = ex.timing.totalMs - normal;
+  if (excess > Math.max(ESCALATION_SLACK_MS, 2 * normal)) return `the answer took ${Math.round(ex.timing.totalMs)} ms at ${length.toLocaleString('en')} characters (ordinary answers: ${Math.round(normal)} ms)`;
+  if (prev) {
+    const prevExcess = Math.max(prev.ms - normal, 1);
+    if (excess > ESCALATION_SLACK_MS / 2 && excess / prevExcess > 2 * (length / prev.length)) return `the answer time grew faster than the input (${Math.round(prev.ms)} → ${Math.round(ex.timing.totalMs)} ms)`;
+  }
+  return undefined;
+}
+
 async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
   const base = ctx.target.baseUrl;
   if (!base) throw new NotApplicable('no target URL');
@@ -121,7 +147,23 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     .slice(0, settings.fuzzMaxRoutes);
   if (targets.length === 0) throw new NotApplicable('the API surface has no POST, PUT or PATCH route to send invalid payloads to');
 
-  const evidence: FuzzEvidence = { seed: ctx.options.seed, attempts: [], routes: [], notTested: [], created: [], deleted: [], leftBehind: [], maxRequests: settings.fuzzMaxRequests, deadlineMs: settings.fuzzDeadlineMs, requests: 0, wallMs: 0 };
+  const evidence: FuzzEvidence = {
+    seed: ctx.options.seed,
+    attempts: [],
+    routes: [],
+    notTested: [],
+    created: [],
+    deleted: [],
+    leftBehind: [],
+    escalationStops: [],
+    stoppedFamilies: [],
+    maxRequests: settings.fuzzMaxRequests,
+    deadlineMs: settings.fuzzDeadlineMs,
+    requests: 0,
+    wallMs: 0,
+  };
+  /** Payload kinds that made the target struggle: never sent again in this run. */
+  const stopped = new Map<string, string>();
   const startRequests = ctx.http.stats.requests;
   const t0 = performance.now();
   const cleanups: Array<{ path: string; session?: Session; label: string }> = [];
@@ -133,10 +175,18 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     if (performance.now() - t0 > settings.fuzzDeadlineMs) return `the ${settings.fuzzDeadlineMs} ms bound`;
     return undefined;
   };
-  const send = (method: string, path: string, session: Session | undefined, body?: { contentType: string; body: string }): Promise<HttpExchange> => {
+  const send = (method: string, path: string, session: Session | undefined, body?: { contentType: string; body: string; bodyExpr?: string }): Promise<HttpExchange> => {
     const url = new URL(path, base);
     const headers: Record<string, string> = body ? { 'content-type': body.contentType } : {};
-    const common = { method, url, headers, ...(body ? { body: body.body } : {}), area: 'input-validation' as const, timeoutMs: settings.fuzzRequestTimeoutMs };
+    const common = {
+      method,
+      url,
+      headers,
+      ...(body ? { body: body.body } : {}),
+      ...(body?.bodyExpr ? { bodyExpr: body.bodyExpr } : {}),
+      area: 'input-validation' as const,
+      timeoutMs: settings.fuzzRequestTimeoutMs,
+    };
     return session ? requestAs(ctx.http, session, base, common) : ctx.http.request(common);
   };
   const shape = (p: string): string => p.replace(/\{[^}]+\}/g, '{}');
@@ -212,15 +262,38 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     const path = hasParams ? await resolvePath(route, session) : route.path;
     if (!path) continue;
     evidence.routes.push(label);
+    /** Answer times of this route's ordinary (non-escalating) cases: what "normal" means here. */
+    const ordinaryMs: number[] = [];
+    const lastStep = new Map<string, { length: number; ms: number; halted?: string }>();
     for (const c of cases) {
       const b = outOfBounds(isCollection ? 1 : 0);
       if (b) {
         evidence.stoppedBy = b;
         break;
       }
+      if (stopped.has(c.payload)) continue;
+      if (c.escalation && c.escalation.step > 0) {
+        const prev = lastStep.get(c.escalation.family);
+        if (!prev || prev.halted) continue;
+      }
       const ex = await send(route.method, path, session, c);
       const { body, ...rest } = c;
       evidence.attempts.push({ route: label, case: { ...rest, bodyBytes: Buffer.byteLength(body) }, exchange: ex, owned: owned || ctx.options.allowWrites });
+      // The target itself struggled after this request: this kind of payload is not sent again.
+      if (ex.health && !ex.health.targetHealthy) {
+        const why = `${c.payload} made the target stop answering (${label}, request ${ex.seq ?? '?'})`;
+        stopped.set(c.payload, why);
+        evidence.stoppedFamilies.push({ payload: c.payload, reason: why });
+      }
+      if (!c.escalation && ex.response) ordinaryMs.push(ex.timing.totalMs);
+      if (c.escalation) {
+        const prev = lastStep.get(c.escalation.family);
+        const halted = escalationHalt(ex, c.escalation.length, prev, ordinaryMs);
+        lastStep.set(c.escalation.family, { length: c.escalation.length, ms: ex.timing.totalMs, ...(halted ? { halted } : {}) });
+        if (halted && cases.some((k) => k.escalation?.family === c.escalation!.family && k.escalation.step > c.escalation!.step)) {
+          evidence.escalationStops.push({ route: label, family: c.escalation.family, atLength: c.escalation.length, reason: halted });
+        }
+      }
       if (!isCollection && !hasParams && selfService && (kind === 'signup' || kind === 'invite') && ex.response && ex.response.status >= 200 && ex.response.status < 300) {
         evidence.leftBehind.push(`whatever ${label} created for ${c.payload} (HTTP ${ex.response.status}; values carry the marker ${marker})`);
       }

@@ -186,6 +186,7 @@ export function runHttpClient(
     ...(net.resolver ? { resolver: net.resolver } : {}),
     ...(net.ca ? { ca: net.ca } : {}),
     scope: net.scope,
+    exclude: config.api.exclude,
     userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
     ...(flags.signal ? { signal: flags.signal } : {}),
   });

@@ -37,7 +37,8 @@ async function measurePages(ctx: GatherContext, wanted: Array<{ role: 'landing' 
   let chromium;
   try {
     chromium = await launchChromium({
-      allowRequest: () => (used < allowance ? (used++, true) : false),
+      // api.exclude binds the browser too: an excluded URL is refused before it counts.
+      allowRequest: (url, method) => ctx.http.allows(url, method) && (used < allowance ? (used++, true) : false),
       ...(settings.chromiumPath ? { executablePath: settings.chromiumPath } : ctx.env[CHROMIUM_ENV] ? { executablePath: ctx.env[CHROMIUM_ENV] } : {}),
       ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
     });

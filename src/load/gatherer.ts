@@ -21,7 +21,7 @@ export interface CoreActionLoad {
   notes: string[];
 }
 
-const ABORTING = new Set(['BudgetExhausted', 'RunAborted', 'LoopbackViolation', 'ScopeViolation']);
+const ABORTING = new Set(['BudgetExhausted', 'RunAborted', 'LoopbackViolation', 'ScopeViolation', 'TargetDown', 'ExcludedRequest']);
 
 /**
  * Runs the configured load against the core actions once per run and shares the result. The
@@ -100,6 +100,7 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
         ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
         ...(ext.resolver ? { resolver: ext.resolver } : {}),
         ...(ctx.options.ca ? { ca: ctx.options.ca } : {}),
+        allows: (url: URL, method: string) => ctx.http.allows(url, method),
         signal: ctx.signal,
       }));
     } catch (err) {

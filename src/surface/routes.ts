@@ -64,6 +64,8 @@ export interface ApiSurface {
   /** Where each part came from, and what could not be read (shown in the report). */
   sources: string[];
   warnings: string[];
+  /** Routes `api.exclude` took out (the exclude-pattern check warns about patterns that match none). */
+  excluded?: Array<{ method: string; path: string }>;
 }
 
 const ROUTE_RE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\s+(\/\S*)$/i;
@@ -77,25 +79,9 @@ export function pathParams(path: string): RouteParam[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true }));
 }
 
-/** `exclude` entries: "METHOD /path" or "/path", where * matches within a segment and a trailing /* any rest. */
-export function isExcluded(route: { method: string; path: string }, exclude: readonly string[]): boolean {
-  return exclude.some((e) => {
-    const parsed = parseRouteString(e);
-    const method = parsed?.method;
-    const pattern = parsed?.path ?? e.trim();
-    if (method && method !== route.method) return false;
-    const re = new RegExp(
-      '^' +
-        pattern
-          .split(/(\*\*|\*)/)
-          .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-          .join('')
-          .replace(/\/\[\^\/\]\*$/, '(?:/.*)?') +
-        '$',
-    );
-    return re.test(route.path);
-  });
-}
+/** `exclude` entries: "METHOD /path" or "/path" — one matcher for every component (src/net/exclude.ts). */
+import { isExcluded } from '../net/exclude.js';
+export { isExcluded };
 
 type Json = Record<string, unknown>;
 
@@ -378,8 +364,9 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
       if ((err as Error).name === 'BudgetExhausted' || (err as Error).name === 'RunAborted' || (err as Error).name === 'LoopbackViolation') throw err;
       warnings.push(`JS bundle discovery: ${(err as Error).message}`);
     }
+    const excluded = routes.filter((r) => isExcluded(r, ctx.config.api.exclude)).map((r) => ({ method: r.method, path: r.path }));
     routes = routes.filter((r) => !isExcluded(r, ctx.config.api.exclude)).map(annotateRoute);
     if (routes.length === 0 && warnings.length === 0) throw new NotApplicable('no API surface: set api.openapi or api.routes in launchready.yml');
-    return { routes, sources, warnings };
+    return { routes, sources, warnings, excluded };
   },
 });

@@ -39,11 +39,48 @@ export function reproduction(a: FuzzAttempt, ctx: CheckContext): Evidence {
   return ev;
 }
 
+/**
+ * Size escalations whose answer time grew faster than the input: from one step to the next the time
+ * above the route's ordinary answers grew 1.5 times faster than the length or more, and by at least
+ * 100 ms — a validator or parser that is super-linear in its input (a catastrophic regex, a
+ * quadratic loop), found before it can hang the server.
+ */
+export function superLinear(attempts: readonly FuzzAttempt[]): Array<{ route: string; field: string; steps: FuzzAttempt[]; words: string }> {
+  const out: Array<{ route: string; field: string; steps: FuzzAttempt[]; words: string }> = [];
+  const byRoute = new Map<string, FuzzAttempt[]>();
+  for (const a of attempts) byRoute.set(a.route, [...(byRoute.get(a.route) ?? []), a]);
+  for (const [route, list] of byRoute) {
+    const ordinary = list.filter((a) => !a.case.escalation && a.exchange.response).map((a) => a.exchange.timing.totalMs).sort((x, y) => x - y);
+    const families = new Map<string, FuzzAttempt[]>();
+    for (const a of list) if (a.case.escalation) families.set(a.case.escalation.family, [...(families.get(a.case.escalation.family) ?? []), a]);
+    for (const steps of families.values()) {
+      const answered = steps.filter((s) => s.exchange.response);
+      if (answered.length < 2) continue;
+      const normal = ordinary.length ? ordinary[Math.floor(ordinary.length / 2)]! : answered[0]!.exchange.timing.totalMs;
+      for (let i = 1; i < answered.length; i++) {
+        const a = answered[i - 1]!;
+        const b = answered[i]!;
+        const ea = Math.max(a.exchange.timing.totalMs - normal, 1);
+        const eb = b.exchange.timing.totalMs - normal;
+        const lengthRatio = b.case.escalation!.length / a.case.escalation!.length;
+        if (eb >= 100 && eb / ea > 1.5 * lengthRatio) {
+          const fmt = (s: FuzzAttempt): string => `${s.case.escalation!.length.toLocaleString('en')} characters → ${s.exchange.response ? `${Math.round(s.exchange.timing.totalMs)} ms` : `no answer (${s.exchange.error?.code})`}`;
+          out.push({ route, field: b.case.field ?? '?', steps, words: `${steps.map(fmt).join(', ')} (ordinary answers: ${Math.round(normal)} ms)` });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function summary(f: FuzzEvidence): string[] {
   const notes = [
     `seed ${f.seed}: ${f.attempts.length} invalid payloads to ${f.routes.length} write routes; ${f.requests} requests in ${f.wallMs} ms (bounds: ${f.maxRequests} requests, ${f.deadlineMs} ms)`,
   ];
   if (f.stoppedBy) notes.push(`stopped early at ${f.stoppedBy}`);
+  for (const s of f.escalationStops ?? []) notes.push(`${s.route}: stopped growing ${s.family} at ${s.atLength.toLocaleString('en')} characters: ${s.reason}`);
+  for (const s of f.stoppedFamilies ?? []) notes.push(`not sent again: ${s.reason}`);
   if (f.created.length) notes.push(`created: ${f.created.join('; ')}`);
   if (f.deleted.length) notes.push(`deleted again: ${f.deleted.join('; ')}`);
   if (f.leftBehind.length) notes.push(`left behind (created by launchready, marker in the values): ${f.leftBehind.join('; ')}`);
@@ -99,6 +136,18 @@ export const invalidPayloads = defineCheck({
         discriminator: g.outcome,
         evidence: { ...ev, notes: [...(ev.notes ?? []), ...each, ...notes] },
         ...(g.outcome === 'accepted' ? { fix: 'Reject what the published schema forbids (wrong types, unknown properties, out-of-range numbers, over-long strings) with 400 or 422 before the handler runs; make the schema and the validator the same object so they cannot drift.' } : {}),
+      });
+    }
+    for (const s of superLinear(fuzz.attempts)) {
+      const last = s.steps[s.steps.length - 1]!;
+      out.push({
+        status: 'fail',
+        severity: 'medium',
+        title: `${s.route} answers slower the longer "${s.field}" is, faster than the input grows: ${s.words}`,
+        location: { url: new URL(s.route.slice(s.route.indexOf(' ') + 1), last.exchange.request.url).href.replace(/%7B/g, '{').replace(/%7D/g, '}'), method: last.exchange.request.method },
+        discriminator: `slow-input:${s.field}`,
+        evidence: { ...reproduction(last, ctx), notes: [`a validator or parser whose time is super-linear in the input length (a catastrophic regular expression, a quadratic loop): a few large requests can stall the server`, ...notes] },
+        fix: 'Check the length first (maxLength in the schema, a body size limit), and make the validation linear: no nested quantifiers such as (a+)+ or (\\w+\\s?)* in regular expressions (or use RE2), no loops over the input inside loops over the input.',
       });
     }
     if (out.length === 0) {

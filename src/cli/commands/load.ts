@@ -122,6 +122,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     ...(opts.resolver ? { resolver: opts.resolver } : {}),
     ...(ca ? { ca } : {}),
     scope: [base.origin],
+    exclude: config.api.exclude,
     userAgent: `${TOOL.name}/${TOOL.version} (+load test)`,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
