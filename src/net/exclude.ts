@@ -56,8 +56,14 @@ export function isExcluded(route: { method: string; path: string }, exclude: rea
  */
 export function patternMatchesTemplate(pattern: string, route: { method: string; path: string }): boolean {
   if (isExcluded(route, [pattern])) return true;
-  const concrete = route.path.replace(/\{[^}]+\}/g, 'x');
-  return isExcluded({ method: route.method, path: concrete }, [pattern]);
+  if (!route.path.includes('{')) return false;
+  const c = compile(pattern);
+  if (c.method && c.method !== route.method.toUpperCase()) return false;
+  const m = ROUTE_RE.exec(pattern.trim());
+  const concrete = m ? m[2]! : pattern.trim();
+  if (concrete.includes('*')) return isExcluded({ method: route.method, path: route.path.replace(/\{[^}]+\}/g, 'x') }, [pattern]);
+  const template = new RegExp('^' + route.path.split(/(\{[^}]+\})/).map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('') + '$');
+  return template.test(concrete);
 }
 
 /** Thrown when code tries to send a request `api.exclude` forbids: a bug guard, like the scope guard. */
