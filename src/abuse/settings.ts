@@ -30,6 +30,14 @@ export interface AbuseSettings {
   hugeStringLength: number;
   /** Depth of the "deep nesting" payload. */
   nestingDepth: number;
+  /** Path and query parameters the injection probes try at most. */
+  injectionMaxSlots: number;
+  /** Requests the injection probes send at most. */
+  injectionMaxRequests: number;
+  /** Wall-clock bound of the injection probes, ms. */
+  injectionDeadlineMs: number;
+  /** Identifier-taking routes the enumeration probe compares at most (beyond login and reset). */
+  enumerationMaxRoutes: number;
 }
 
 export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
@@ -45,6 +53,10 @@ export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
   fuzzRequestTimeoutMs: 10_000,
   hugeStringLength: 65_536,
   nestingDepth: 5_000,
+  injectionMaxSlots: 16,
+  injectionMaxRequests: 240,
+  injectionDeadlineMs: 25_000,
+  enumerationMaxRoutes: 8,
 };
 
 /**

@@ -193,6 +193,10 @@ export const ConfigSchema = z
         fuzzRequestTimeoutMs: z.number().int().positive(),
         hugeStringLength: z.number().int().min(1).max(10_000_000),
         nestingDepth: z.number().int().min(1).max(100_000),
+        injectionMaxSlots: z.number().int().min(0).max(200),
+        injectionMaxRequests: z.number().int().min(0).max(5000),
+        injectionDeadlineMs: z.number().int().positive(),
+        enumerationMaxRoutes: z.number().int().min(0).max(50),
       })
       .partial()
       .strict()

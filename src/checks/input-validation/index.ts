@@ -3,7 +3,8 @@ import { denialOfService } from './denial-of-service.js';
 import { errorLeakage } from './error-leakage.js';
 import { excludePatterns } from './exclude-patterns.js';
 import { invalidPayloads } from './invalid-payloads.js';
+import { pathQueryInjection } from './path-query-injection.js';
 
 /** Checks of the `input-validation` area, in the order they run. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const checks: Check<any>[] = [errorLeakage, invalidPayloads, excludePatterns, denialOfService];
+export const checks: Check<any>[] = [errorLeakage, invalidPayloads, excludePatterns, denialOfService, pathQueryInjection];

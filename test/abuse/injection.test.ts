@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pathQueryInjection } from '../../src/checks/input-validation/path-query-injection.js';
+import { denialOfService } from '../../src/checks/input-validation/denial-of-service.js';
+import { startCatalog, type Catalog } from './fixtures/catalog-api.js';
+import { failing, problems, runAbuse } from './run.js';
+
+/**
+ * Injection in path segments and query parameters against a real SQLite database: every planted
+ * flaw is found with its proof (the request pair and a curl for each), the correct build is clean.
+ */
+let shops: Catalog[] = [];
+afterEach(async () => {
+  await Promise.all(shops.map((s) => s.close()));
+  shops = [];
+});
+async function catalog(flawed: boolean): Promise<Catalog> {
+  const s = await startCatalog({ flawed });
+  shops.push(s);
+  return s;
+}
+const configOf = (s: Catalog) => ({ target: s.url, api: { openapi: `${s.url}/openapi.json` } });
+const checks = [pathQueryInjection, denialOfService];
+
+describe('SQL injection in a path segment and in query parameters (SQLite)', () => {
+  it('finds each with proof: boolean pair differs while the control pair matches, arithmetic, and the database error', async () => {
+    const s = await catalog(true);
+    const run = await runAbuse(configOf(s), { checks });
+    const titles = failing(run, 'input-validation/path-query-injection').map((f) => f.title);
+    // Path segment: numeric context (unquoted id).
+    expect(titles).toContainEqual(expect.stringMatching(/^GET \/api\/products\/\{id\}: SQL injection in the path parameter "id" — an appended AND 1=1 answers like the base value/));
+    // Query parameter, quoted context: the differential is the only proof (errors are a generic 500).
+    expect(titles).toContainEqual(expect.stringMatching(/^GET \/api\/products: SQL injection in the query parameter "category" — a true condition/));
+    // LIKE '%…%' with errors swallowed: blind, still proven by the pair.
+    expect(titles).toContainEqual(expect.stringMatching(/^GET \/api\/search: SQL injection in the query parameter "q"/));
+    const path = failing(run, 'input-validation/path-query-injection', /products\/\{id\}/)[0]!;
+    expect(path.severity).toBe('critical');
+    const notes = path.evidence.notes!.join('\n');
+    expect(notes).toMatch(/base value "7" \(the first item of GET \/api\/products\)/);
+    expect(notes).toMatch(/num-true: "7 AND 1=1" → HTTP 200/);
+    expect(notes).toMatch(/num-false: "7 AND 1=2" → HTTP 404/);
+    expect(notes).toMatch(/curl -i -X GET .*\/api\/products\/7%20AND%201%3D2'/);
+    expect(problems(run).filter((p) => /lookup|login/.test(p))).toEqual([]);
+  }, 30_000);
+
+  it('the correct build (parameterised queries, typed ids) gives no finding and stays within its bounds', async () => {
+    const s = await catalog(false);
+    const run = await runAbuse(configOf(s), { checks, abuse: { injectionMaxRequests: 120 } });
+    expect(problems(run)).toEqual([]);
+    expect(run.findings.find((f) => f.check === 'input-validation/path-query-injection')?.status).toBe('pass');
+    expect(s.received.filter((r) => r.url.startsWith('/api/')).length).toBeLessThanOrEqual(120 + 1);
+  }, 30_000);
+});
