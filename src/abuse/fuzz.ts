@@ -4,7 +4,7 @@ import { requestAs } from '../identity/request-as.js';
 import { sessionsGatherer, type Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
-import { kindOfConfigKey, kindOfRoute } from './endpoints.js';
+import { emailBody, kindOfConfigKey, kindOfRoute, loginBody, sensitiveEndpoints, signupBody, type BodySpec } from './endpoints.js';
 import { casesFor, type FuzzCase } from './fuzz-payloads.js';
 import { templateFor, type FuzzTemplate } from './fuzz-template.js';
 import { abuseMarker, seededRng } from './random.js';
@@ -117,11 +117,42 @@ export function escalationHalt(ex: HttpExchange, length: number, prev: { length:
   return undefined;
 }
 
+/** Routes listed only under `endpoints:`, with a recorded body of the shape they take (never a real identity's credentials). */
+export function endpointOnlyRoutes(ctx: GatherContext, surface: readonly Route[], marker: string): Route[] {
+  const out: Route[] = [];
+  const known = new Set(surface.map((r) => `${r.method} ${r.path}`));
+  for (const e of sensitiveEndpoints(ctx.config, surface)) {
+    if (e.route || known.has(`${e.method} ${e.path}`) || !WRITE.has(e.method)) continue;
+    const who = `${marker}-fuzz@example.com`;
+    const pass = `Fuzz-${marker}-1!`;
+    let body: BodySpec | undefined;
+    if (e.kind === 'login') body = loginBody(ctx.config, e, who, pass);
+    else if (e.kind === 'signup') body = signupBody(ctx.config, e, who, pass, marker);
+    else if (e.kind === 'reset' || e.kind === 'resend') body = emailBody(e, who);
+    if (!body) continue;
+    const example = body.form
+      ? { url: e.path, requestBody: new URLSearchParams(body.form).toString(), contentType: 'application/x-www-form-urlencoded' }
+      : { url: e.path, requestBody: JSON.stringify(body.json ?? {}), contentType: 'application/json' };
+    out.push({ method: e.method as Route['method'], path: e.path, source: 'config', auth: false, params: [], examples: [example] });
+    known.add(`${e.method} ${e.path}`);
+  }
+  return out;
+}
+
 async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
   const base = ctx.target.baseUrl;
   if (!base) throw new NotApplicable('no target URL');
   const settings = abuseSettings(ctx);
-  const { routes } = await ctx.gather(apiSurfaceGatherer);
+  const marker0 = abuseMarker(ctx.options.seed);
+  let surface: Route[] = [];
+  try {
+    surface = (await ctx.gather(apiSurfaceGatherer)).routes;
+  } catch (err) {
+    if (isFatal(err)) throw err;
+  }
+  // Routes named only under endpoints: (a login the OpenAPI document does not list) are fuzzed too,
+  // starting from the body the identity config (or the endpoint's kind) says they take.
+  const routes = [...surface, ...endpointOnlyRoutes(ctx, surface, marker0)];
   let sessions: Session[] = [];
   try {
     sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];

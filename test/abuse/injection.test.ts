@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pathQueryInjection } from '../../src/checks/input-validation/path-query-injection.js';
 import { denialOfService } from '../../src/checks/input-validation/denial-of-service.js';
+import { invalidPayloads } from '../../src/checks/input-validation/invalid-payloads.js';
 import { startCatalog, type Catalog } from './fixtures/catalog-api.js';
 import { failing, problems, runAbuse } from './run.js';
 
@@ -48,5 +49,23 @@ describe('SQL injection in a path segment and in query parameters (SQLite)', () 
     expect(problems(run)).toEqual([]);
     expect(run.findings.find((f) => f.check === 'input-validation/path-query-injection')?.status).toBe('pass');
     expect(s.received.filter((r) => r.url.startsWith('/api/')).length).toBeLessThanOrEqual(120 + 1);
+  }, 30_000);
+});
+
+describe('a route named only under endpoints:', () => {
+  it('is fuzzed with the login body shape of the identity config (with a made-up account, never the real one)', async () => {
+    const s = await catalog(false);
+    const config = {
+      target: s.url,
+      api: { routes: ['GET /api/products'] },
+      endpoints: { login: 'POST /api/login' },
+      identities: { ada: { login: { kind: 'json', url: '/api/login', json: { email: s.users[0]!.email, password: s.users[0]!.password }, tokenPath: '/token' } } },
+    };
+    const run = await runAbuse(config, { checks: [invalidPayloads], abuse: { hugeStringLength: 2048 } });
+    const logins = s.received.filter((r) => r.method === 'POST' && r.url === '/api/login');
+    expect(logins.length).toBeGreaterThan(5);
+    const f = run.findings.find((x) => x.check === 'input-validation/invalid-payloads')!;
+    expect(f.status).toBe('pass');
+    expect(f.title).toMatch(/^1 write routes answered \d+ invalid payloads/);
   }, 30_000);
 });
