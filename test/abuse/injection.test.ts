@@ -69,3 +69,17 @@ describe('a route named only under endpoints:', () => {
     expect(f.title).toMatch(/^1 write routes answered \d+ invalid payloads/);
   }, 30_000);
 });
+
+describe('duplicate JSON keys on an authorization field', () => {
+  it('a server that checks the first "role" and uses the last is a medium finding; the correct build is not flagged', async () => {
+    const bad = await catalog(true);
+    const good = await catalog(false);
+    const cfg = (s: Catalog) => ({ target: s.url, api: { openapi: `${s.url}/openapi.json` } });
+    const flawedRun = await runAbuse(cfg(bad), { checks: [invalidPayloads], allowWrites: true, abuse: { hugeStringLength: 2048 } });
+    const dup = failing(flawedRun, 'input-validation/invalid-payloads', /POST \/api\/team\/members accepts "role" twice in one object \("member", then "lr\w+-dup"\) and uses the last one/);
+    expect(dup).toHaveLength(1);
+    expect(dup[0]!.severity).toBe('medium');
+    const goodRun = await runAbuse(cfg(good), { checks: [invalidPayloads], allowWrites: true, abuse: { hugeStringLength: 2048 } });
+    expect(goodRun.findings.filter((f) => /twice in one object/.test(f.title))).toEqual([]);
+  }, 30_000);
+});

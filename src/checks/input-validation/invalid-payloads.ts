@@ -7,7 +7,7 @@ import type { Severity } from '../../model/severity.js';
 import { shellQuote } from '../../net/http.js';
 import { findLeaks } from './leak-signatures.js';
 
-type Outcome = 'leak' | 'dropped' | 'hang' | '5xx' | 'accepted';
+type Outcome = 'leak' | 'dropped' | 'hang' | '5xx' | 'accepted' | 'duplicate-key';
 
 const OUTCOME: Record<Outcome, { severity: Severity; status: 'fail' | 'warn'; words: (a: FuzzAttempt, extra: string) => string }> = {
   leak: { severity: 'high', status: 'fail', words: (a, extra) => `shows ${extra} in its answer to ${a.case.label}` },
@@ -15,7 +15,25 @@ const OUTCOME: Record<Outcome, { severity: Severity; status: 'fail' | 'warn'; wo
   hang: { severity: 'medium', status: 'fail', words: (a, extra) => `did not answer within ${extra} to ${a.case.label}` },
   '5xx': { severity: 'medium', status: 'fail', words: (a, extra) => `answers ${extra} to ${a.case.label} (expected 4xx)` },
   accepted: { severity: 'low', status: 'warn', words: (a, extra) => `accepted ${a.case.label} (${extra}; a 4xx was expected)` },
+  'duplicate-key': { severity: 'info', status: 'warn', words: (a, extra) => `accepted ${a.case.label} and used the ${extra}` },
 };
+
+/** Which of two duplicate values the answer shows (top level or under data/user/item), if either. */
+export function duplicateKeyWinner(a: FuzzAttempt): 'last' | 'first' | undefined {
+  const d = a.case.duplicateKey;
+  const r = a.exchange.response;
+  if (!d || !r || r.status >= 300) return undefined;
+  const body = r.json();
+  if (!body || typeof body !== 'object') return undefined;
+  const o = body as Record<string, unknown>;
+  for (const holder of [o, o['data'], o['user'], o['item'], o['result']]) {
+    if (!holder || typeof holder !== 'object' || !(d.field in (holder as object))) continue;
+    const v = (holder as Record<string, unknown>)[d.field];
+    if (JSON.stringify(v) === JSON.stringify(d.second)) return 'last';
+    if (JSON.stringify(v) === JSON.stringify(d.first)) return 'first';
+  }
+  return undefined;
+}
 
 function outcomesOf(a: FuzzAttempt): Array<{ outcome: Outcome; extra: string }> {
   const ex = a.exchange;
@@ -26,6 +44,8 @@ function outcomesOf(a: FuzzAttempt): Array<{ outcome: Outcome; extra: string }> 
   if (leaks.length) out.push({ outcome: 'leak', extra: [...new Set(leaks.map((l) => l.kind.replace('-', ' ')))].join(' and ') });
   if (r.status >= 500) out.push({ outcome: '5xx', extra: `HTTP ${r.status}` });
   else if (r.status < 300 && a.case.mustReject) out.push({ outcome: 'accepted', extra: `HTTP ${r.status}` });
+  const winner = duplicateKeyWinner(a);
+  if (winner) out.push({ outcome: 'duplicate-key', extra: `${winner} value` });
   return out;
 }
 
@@ -116,7 +136,9 @@ export const invalidPayloads = defineCheck({
     const out: FindingDraft[] = [];
     for (const g of groups.values()) {
       const first = g.attempts[0]!;
-      const spec = OUTCOME[g.outcome];
+      const base = OUTCOME[g.outcome];
+      // Duplicate keys are a note, unless the app used a value its own schema forbids: then validation was bypassed.
+      const spec = g.outcome === 'duplicate-key' && g.extra.startsWith('last') && first.case.duplicateKey?.secondViolates ? { ...base, severity: 'medium' as Severity, status: 'fail' as const } : base;
       const more = g.attempts.length > 1 ? ` (and ${g.attempts.length - 1} other invalid payload${g.attempts.length > 2 ? 's' : ''})` : '';
       const ev = reproduction(first, ctx);
       if (g.outcome === 'leak') {
@@ -135,6 +157,12 @@ export const invalidPayloads = defineCheck({
         location: { url: new URL(first.route.slice(first.route.indexOf(' ') + 1), first.exchange.request.url).href.replace(/%7B/g, '{').replace(/%7D/g, '}'), method: first.exchange.request.method },
         discriminator: g.outcome,
         evidence: { ...ev, notes: [...(ev.notes ?? []), ...each, ...notes] },
+        ...(g.outcome === 'duplicate-key'
+          ? {
+              fix: 'Reject JSON objects with duplicate keys (e.g. secure-json-parse, or a parser option), at least for fields that decide authorization; make sure the proxy, the validator and the app read the same value.',
+              title: `${first.route} accepts ${first.case.label} and uses the ${g.extra.replace(/ value$/, '')} one: a validator or proxy that reads the ${g.extra.startsWith('last') ? 'first' : 'last'} one sees a different request than the app`,
+            }
+          : {}),
         ...(g.outcome === 'accepted' ? { fix: 'Reject what the published schema forbids (wrong types, unknown properties, out-of-range numbers, over-long strings) with 400 or 422 before the handler runs; make the schema and the validator the same object so they cannot drift.' } : {}),
       });
     }
