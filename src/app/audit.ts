@@ -187,6 +187,7 @@ export function runHttpClient(
     ...(net.ca ? { ca: net.ca } : {}),
     scope: net.scope,
     exclude: config.api.exclude,
+    ...(config.endpoints['mailbox'] ? { excludeExempt: [{ method: 'GET', path: new URL(config.endpoints['mailbox'].replace(/^GET\s+/i, ''), 'http://mailbox.invalid').pathname }] } : {}),
     userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
     ...(flags.signal ? { signal: flags.signal } : {}),
   });

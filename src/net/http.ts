@@ -46,6 +46,12 @@ export interface HttpClientOptions {
    * (ExcludedRequest) before they are counted or sent, whichever component builds them.
    */
   exclude?: readonly string[];
+  /**
+   * Exact reads that stay allowed although an exclude pattern covers them: the test mailbox the
+   * config names under `endpoints.mailbox` is where launchready reads its own reset and invite
+   * emails, not part of the product it probes (one GET path, never a pattern).
+   */
+  excludeExempt?: ReadonlyArray<{ method: string; path: string }>;
 }
 
 export interface HttpRequest {
@@ -267,6 +273,7 @@ export class HttpClient {
     if (!ex?.length) return undefined;
     const u = new URL(url);
     if (!this.scope.has(u.origin)) return undefined;
+    if (this.options.excludeExempt?.some((e) => e.method === method.toUpperCase() && e.path === u.pathname)) return undefined;
     let path = u.pathname;
     try {
       path = decodeURI(path);
