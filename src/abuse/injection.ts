@@ -181,8 +181,8 @@ async function probeInjection(ctx: GatherContext): Promise<InjectionEvidence> {
       const u = new URL(path, base);
       for (const [k, v] of Object.entries(others)) if (k.startsWith('query:')) u.searchParams.set(k.slice(6), v);
       if (param.in === 'query') {
-        if (raw) u.search = `${u.search ? `${u.search}&` : ''}${value}`;
-        else u.searchParams.set(param.name, value);
+        if (raw && value) u.search = `${u.search ? `${u.search}&` : ''}${value}`;
+        else if (!raw) u.searchParams.set(param.name, value);
       }
       return u;
     };
@@ -213,6 +213,8 @@ async function probeInjection(ctx: GatherContext): Promise<InjectionEvidence> {
       payloads.push(['nosql-control', `${encodeURIComponent(param.name)}%5B${marker}%5D=${encodeURIComponent(`${marker}x1`)}`, true]);
     }
     payloads.push(['traversal', '../../../../../../etc/passwd']);
+    // The parameter left out altogether (a handler that assumes it is there crashes).
+    if (param.in === 'query') payloads.push(['omitted', '', true]);
     evidence.probes.push(probe);
     for (const [name, value, raw] of payloads) {
       const ex = await send(name, value, raw);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bruteForceThrottling } from '../../src/checks/rate-limiting/brute-force.js';
 import { denialOfService } from '../../src/checks/input-validation/denial-of-service.js';
 import { invalidPayloads } from '../../src/checks/input-validation/invalid-payloads.js';
+import { pathQueryInjection } from '../../src/checks/input-validation/path-query-injection.js';
 import { verdictOf } from '../../src/model/report.js';
 import { startFragile, type Fragile } from './fixtures/fragile-api.js';
 import { failing, problems, runAbuse } from './run.js';
@@ -14,7 +15,7 @@ import { failing, problems, runAbuse } from './run.js';
  */
 const HEALTH = { recheckDelaysMs: [200, 500, 1000], probeTimeoutMs: 1000 };
 const ABUSE = { burstSize: 8, fuzzRequestTimeoutMs: 1500 };
-const checks = [bruteForceThrottling, invalidPayloads, denialOfService];
+const checks = [bruteForceThrottling, pathQueryInjection, invalidPayloads, denialOfService];
 
 let servers: Fragile[] = [];
 afterEach(async () => {
@@ -72,11 +73,18 @@ describe('a server that crashes on a malformed body', () => {
     const s = await fragile({ flaws: ['crash'], maxRestarts: 10, restartDelayMs: 300 });
     const run = await runAbuse(configOf(s), { checks, abuse: ABUSE, healthSettings: HEALTH, allowWrites: true });
     const dos = failing(run, 'input-validation/denial-of-service');
-    expect(dos.length).toBeGreaterThanOrEqual(1);
-    for (const f of dos) expect(f.title).toMatch(/^POST \/api\/notes took the app down: the target stopped answering normally for [\d.]+ s after request \d+ \(POST \/api\/notes\), then recovered/);
-    // Each payload kind that crashed it (invalid JSON, XML, multipart, deep nesting) did so once and was not sent again.
+    expect(dos.length).toBeGreaterThanOrEqual(2);
+    // The parameter-less GET crashed it (found by the injection probes, which run before the fuzzer) …
+    const search = dos.filter((f) => f.title.startsWith('GET '));
+    expect(search).toHaveLength(1);
+    expect(search[0]!.title).toMatch(/^GET \/api\/notes\/search took the app down: the target stopped answering normally for [\d.]+ s after request \d+ \(GET \/api\/notes\/search\), then recovered/);
+    // Without q, or with q[$ne]=… (which leaves ?q= unset for a handler that reads it as a string).
+    expect(search[0]!.evidence.reproduce).toMatch(/^curl -i -X GET .*\/api\/notes\/search(?:\?q%5B%24ne%5D=\w+)?'$/);
+    // … and so did each malformed body kind (invalid JSON, XML, multipart, deep nesting).
+    for (const f of dos.filter((x) => !x.title.startsWith('GET '))) expect(f.title).toMatch(/^POST \/api\/notes took the app down: the target stopped answering normally for [\d.]+ s after request \d+ \(POST \/api\/notes\), then recovered/);
+    // Each kind crashed it once and was not sent again.
     expect(s.exits()).toBe(dos.length);
-    expect(s.exits()).toBeLessThanOrEqual(4);
+    expect(s.exits()).toBeLessThanOrEqual(5);
     expect(run.incomplete).toEqual([]);
     expect(await s.alive()).toBe(true);
   }, 60_000);
@@ -87,8 +95,10 @@ describe('a server that crashes on a malformed body', () => {
     expect(run.wallMs).toBeLessThan(40_000);
     const dos = failing(run, 'input-validation/denial-of-service');
     expect(dos).toHaveLength(1);
-    expect(dos[0]!.title).toMatch(/POST \/api\/notes took the app down for good/);
-    expect(run.incomplete.join('\n')).toMatch(/the target stopped answering after request \d+ \(POST \/api\/notes\)/);
+    // The first probe that crashed it: the parameter-less search (the injection probes run before the body fuzzer).
+    expect(dos[0]!.title).toMatch(/GET \/api\/notes\/search took the app down for good/);
+    expect(run.incomplete.join('\n')).toMatch(/the target stopped answering after request \d+ \(GET \/api\/notes\/search\)/);
+    expect(run.findings.filter((f) => f.check === 'input-validation/invalid-payloads').map((f) => f.status)).toEqual(['error']);
     expect(s.events.some((e) => e.event === 'gave-up')).toBe(true);
   }, 60_000);
 });

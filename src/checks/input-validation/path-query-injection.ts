@@ -133,12 +133,12 @@ export function judgeProbe(p: InjectionProbe, ctx: CheckContext): FindingDraft[]
     });
   }
   if (!out.length) {
-    const crashed = ['quote', 'dquote', 'true', 'false', 'nosql', 'traversal'].map((n) => a[n]).find((x) => x?.exchange.response && x.exchange.response.status >= 500 && !(a['base']?.exchange.response && a['base'].exchange.response.status >= 500));
+    const crashed = ['quote', 'dquote', 'true', 'false', 'nosql', 'traversal', 'omitted'].map((n) => a[n]).find((x) => x?.exchange.response && x.exchange.response.status >= 500 && !(a['base']?.exchange.response && a['base'].exchange.response.status >= 500));
     if (crashed) {
       out.push({
         status: 'fail',
         severity: 'medium',
-        title: `${s.route}: answers HTTP ${crashed.exchange.response!.status} to ${JSON.stringify(crashed.value)} in the ${where} (expected 4xx or a normal answer)`,
+        title: crashed === a['omitted'] ? `${s.route}: answers HTTP ${crashed.exchange.response!.status} when the ${where} is left out (expected 4xx)` : `${s.route}: answers HTTP ${crashed.exchange.response!.status} to ${JSON.stringify(crashed.value)} in the ${where} (expected 4xx or a normal answer)`,
         location: loc,
         discriminator: `5xx:${s.in}:${s.param}`,
         evidence: { ...ctx.evidence.exchange(crashed.exchange, { bodyLimit: 300 }), notes },
