@@ -72,7 +72,7 @@ describe('the fuzz catalogue', () => {
       type: 'object',
       required: ['title', 'count'],
       additionalProperties: false,
-      properties: { title: { type: 'string', maxLength: 50 }, count: { type: 'integer', minimum: 0 }, file_name: { type: 'string', pattern: '^[a-z.]+$' }, kind: { type: 'string', enum: ['a', 'b'] } },
+      properties: { title: { type: 'string', maxLength: 50 }, count: { type: 'integer', minimum: 0 }, file_name: { type: 'string', pattern: '^[a-z.]+$' }, kind: { type: 'string', enum: ['a', 'b'] }, owner_id: { type: 'integer', minimum: 1 } },
     },
   };
 
