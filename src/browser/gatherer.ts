@@ -54,7 +54,11 @@ async function measurePages(ctx: GatherContext, wanted: Array<{ role: 'landing' 
     for (const w of wanted) {
       pages.push({ role: w.role, vitals: await measurePage(chromium, w.url, { runs, timeoutMs: settings.browserTimeoutMs ?? 30_000, signal: ctx.signal }) });
     }
-    ctx.contribute({ facts: { pageVitals: pages.map((p) => ({ role: p.role, url: p.vitals.url, median: p.vitals.median, range: p.vitals.range, runs: p.vitals.runs.length })) } });
+    ctx.contribute({
+      facts: {
+        pageVitals: pages.map((p) => ({ role: p.role, url: p.vitals.url, mode: p.vitals.profile.mode, median: p.vitals.median, range: p.vitals.range, ...(p.vitals.lcpElement ? { lcpElement: p.vitals.lcpElement } : {}), runs: p.vitals.runs.length })),
+      },
+    });
     return { pages };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);

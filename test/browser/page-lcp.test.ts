@@ -63,7 +63,9 @@ describe('landing-page LCP in headless Chromium under mobile emulation', () => {
     const [f] = await judge('/');
     expect(f?.status).toBe('pass');
     expect(f?.evidence.notes?.join('\n')).toMatch(/median of 3 runs: LCP \d+ ms \(range \d+ ms–\d+ ms\)/);
-    expect(f?.evidence.notes?.[1]).toMatch(/412×823 at 1.75×.*CPU 4× slower, 150 ms round trip, 1.6 Mbps down \/ 750 kbps up/);
+    expect(f?.evidence.notes?.[1]).toMatch(/^mode: Lighthouse 12 mobile, DevTools throttling .*412×823 at 1.75×, CPU 4× slower, 150 ms round trip, 1.6 Mbps down \/ 750 kbps up \(DevTools told 562.5 ms latency, 1474.56 \/ 675 kbps\)/);
+    // Every run says why it stopped observing.
+    expect(f?.evidence.notes?.join('\n')).toMatch(/run 1: .*ended: page went quiet/);
   });
 
   it('fails a landing page whose large render-blocking script delays the main content past 2.5 s', async () => {

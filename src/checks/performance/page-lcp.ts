@@ -1,5 +1,5 @@
 import { pageVitalsGatherer } from '../../browser/gatherer.js';
-import type { PageVitals } from '../../browser/vitals.js';
+import { LIGHTHOUSE_LOAD_END, type PageRun, type PageVitals } from '../../browser/vitals.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 
 function s(msValue: number): string {
@@ -10,18 +10,27 @@ function kb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
-/** The evidence a reader needs: the runs, their median and spread, and the emulated conditions. */
+const ENDED: Record<PageRun['ended'], string> = {
+  quiet: 'page went quiet',
+  'no-fcp': 'nothing painted',
+  cap: 'hard cap reached',
+  aborted: 'run interrupted',
+  error: 'failed',
+};
+
+/** The evidence a reader needs: the mode, the runs, their median and spread, and why each run ended. */
 export function vitalsNotes(v: PageVitals): string[] {
   const p = v.profile;
+  const m = v.median;
   const lines = [
-    `conditions: ${p.width}×${p.height} at ${p.deviceScaleFactor}×, mobile user agent, CPU ${p.cpuSlowdown}× slower, ${p.rttMs} ms round trip, ${(p.downloadKbps / 1024).toFixed(1)} Mbps down / ${p.uploadKbps} kbps up, cold cache`,
-    `median of ${v.runs.filter((r) => !r.error).length} runs: LCP ${v.median.lcpMs !== undefined ? s(v.median.lcpMs) : 'none'}${v.range.lcpMs ? ` (range ${s(v.range.lcpMs[0])}–${s(v.range.lcpMs[1])})` : ''}, CLS ${v.median.cls} (range ${v.range.cls[0]}–${v.range.cls[1]}), TTFB ${v.median.ttfbMs !== undefined ? s(v.median.ttfbMs) : '?'}${v.range.ttfbMs ? ` (range ${s(v.range.ttfbMs[0])}–${s(v.range.ttfbMs[1])})` : ''}, JavaScript ${kb(v.median.jsBytes)}`,
+    `mode: ${p.mode} — ${p.width}×${p.height} at ${p.deviceScaleFactor}×, CPU ${p.cpuSlowdown}× slower, ${p.rttMs} ms round trip, ${(p.downloadKbps / 1024).toFixed(1)} Mbps down / ${p.uploadKbps} kbps up (DevTools told ${p.requestLatencyMs} ms latency, ${Math.round(p.devtoolsDownloadKbps * 100) / 100} / ${p.devtoolsUploadKbps} kbps), cold cache; a run ends ${p.loadEnd.pauseAfterFcpMs / 1000} s after first paint and load once network and main thread are quiet for ${p.loadEnd.networkQuietMs / 1000} s (cap ${p.loadEnd.maxWaitForLoadMs / 1000} s)`,
+    `median of ${v.runs.filter((r) => !r.error).length} runs: LCP ${m.lcpMs !== undefined ? s(m.lcpMs) : 'none'}${v.range.lcpMs ? ` (range ${s(v.range.lcpMs[0])}–${s(v.range.lcpMs[1])})` : ''}${v.lcpElement ? ` on ${v.lcpElement}` : ''}, FCP ${m.fcpMs !== undefined ? s(m.fcpMs) : 'none'}, CLS ${m.cls} (range ${v.range.cls[0]}–${v.range.cls[1]}), TBT ${s(m.tbtMs)} (range ${s(v.range.tbtMs[0])}–${s(v.range.tbtMs[1])}), TTFB on the phone ${m.ttfbMs !== undefined ? s(m.ttfbMs) : '?'}${v.range.ttfbMs ? ` (range ${s(v.range.ttfbMs[0])}–${s(v.range.ttfbMs[1])})` : ''}, JavaScript ${kb(m.jsBytes)}`,
   ];
   v.runs.forEach((r, i) => {
     lines.push(
       r.error
         ? `run ${i + 1}: failed — ${r.error}`
-        : `run ${i + 1}: LCP ${r.lcpMs !== undefined ? s(r.lcpMs) : 'none'}${r.lcpElement ? ` (${r.lcpElement})` : ''}, CLS ${r.cls}, TTFB ${r.ttfbMs !== undefined ? s(r.ttfbMs) : '?'}, JS ${kb(r.jsBytes)}, ${r.requests} requests${r.status ? `, HTTP ${r.status}` : ''}`,
+        : `run ${i + 1}: LCP ${r.lcpMs !== undefined ? s(r.lcpMs) : 'none'}${r.lcpElement ? ` (${r.lcpElement})` : ''}, FCP ${r.fcpMs !== undefined ? s(r.fcpMs) : 'none'}, CLS ${r.cls}, TBT ${s(r.tbtMs)}, TTFB ${r.ttfbMs !== undefined ? s(r.ttfbMs) : '?'}${r.serverMs !== undefined ? ` (server ${s(r.serverMs)})` : ''}, JS ${kb(r.jsBytes)}, ${r.requests} requests${r.status ? `, HTTP ${r.status}` : ''}; observed ${s(r.observedMs)}, ended: ${ENDED[r.ended]}`,
     );
   });
   if (v.mixedContent.length) lines.push(`mixed content: ${v.mixedContent.slice(0, 5).join(' · ')}`);
@@ -34,6 +43,8 @@ export const pageLcp = defineCheck({
   meta: {
     id: 'performance/page-lcp',
     phase: 'measure',
+    // Three runs per page, each observed until the page goes quiet (45 s at the very most).
+    extraDeadlineMs: (config) => (config.pages?.login ? 2 : 1) * 3 * (LIGHTHOUSE_LOAD_END.maxWaitForLoadMs + 5000),
     area: 'performance',
     severity: 'medium',
     title: 'Landing and login pages show their main content fast on a phone (LCP)',
@@ -74,6 +85,16 @@ export const pageLcp = defineCheck({
           severity: v.median.lcpMs >= 2 * threshold ? 'high' : 'medium',
           title: `The ${role} page takes ${s(v.median.lcpMs)} to show its main content on a phone (median LCP, threshold ${s(threshold)})`,
           location,
+          evidence: { notes },
+        });
+      } else if (loaded.filter((r) => r.ended === 'cap').length * 2 > loaded.length) {
+        // The page never went quiet: content may still have been on its way when observation stopped.
+        out.push({
+          status: 'warn',
+          title: `The ${role} page never went quiet within ${s(LIGHTHOUSE_LOAD_END.maxWaitForLoadMs)}: its LCP of ${s(v.median.lcpMs)} may be a placeholder`,
+          location,
+          discriminator: 'never-quiet',
+          fix: 'Find what keeps the network or the main thread busy after load (polling, a long-lived request marked high priority, a busy loop) and let the page settle.',
           evidence: { notes },
         });
       } else {
