@@ -294,7 +294,7 @@ export class HttpClient {
    */
   watchTarget(baselineUrl: URL, settings: Partial<HealthSettings> = {}): TargetHealth {
     this.guard = new TargetHealth(baselineUrl.origin, baselineUrl, (url, timeoutMs) => this.baselineProbe(url, timeoutMs), {
-      probeTimeoutMs: Math.min(this.options.timeoutMs, 5000),
+      probeTimeoutMs: Math.min(this.options.timeoutMs, 3000),
       ...settings,
     });
     return this.guard;

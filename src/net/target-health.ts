@@ -32,7 +32,7 @@ export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
   latencyFactor: 8,
   latencyFloorMs: 1000,
   recheckDelaysMs: [500, 1500, 3000, 5000],
-  probeTimeoutMs: 5000,
+  probeTimeoutMs: 3000,
   calibrationSamples: 3,
 };
 

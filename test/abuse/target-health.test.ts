@@ -43,7 +43,10 @@ describe('a server that hangs for good on a long email (catastrophic regex)', ()
     expect(dos[0]!.evidence.reproduce).toContain('"A".repeat(1024)');
     expect(dos[0]!.evidence.reproduce).toMatch(/^curl -i -X POST .*--data-binary "\$\(node -e /);
     expect(run.incomplete.join('\n')).toMatch(/the target stopped answering after request \d+ \(POST \/api\/subscribe\)/);
-    expect(verdictOf(run.findings.filter((f) => f.check !== 'input-validation/denial-of-service'), 'critical', run.incomplete)).toBe('incomplete');
+    // The DoS finding is high: with the default --fail-on it is NOT READY (a known blocker), and the
+    // run is listed incomplete either way; below the DoS's severity the verdict is incomplete.
+    expect(verdictOf(run.findings, 'high', run.incomplete)).toBe('not-ready');
+    expect(verdictOf(run.findings, 'critical', run.incomplete)).toBe('incomplete');
     // Order by harm: the login bursts ran (and passed) before the fuzzer took the server down.
     expect(run.findings.filter((f) => f.check === 'rate-limiting/brute-force').map((f) => f.status)).toContain('pass');
     // Nothing after the outage is a pass.
