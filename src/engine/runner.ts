@@ -67,6 +67,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   }
   let downAt: number | undefined;
   if (health) {
+    health.stopOn(signal);
     health.onDown(() => {
       downAt = performance.now();
       runController.abort(new TargetDown(health!.down!.afterRequest));

@@ -67,6 +67,8 @@ export interface HealthEvent {
   area?: Area;
   rechecks: Recheck[];
   recovered: boolean;
+  /** The run ended (deadline, Ctrl-C) while the guard was still waiting for the target. */
+  interrupted?: boolean;
   /** How long the target did not answer normally: until the first healthy re-check, or until the guard gave up. */
   outageMs: number;
 }
@@ -119,6 +121,7 @@ export class TargetHealth {
   private readonly controller = new AbortController();
   private lastGood?: { seq: number; exchange: HttpExchange };
   private readonly downListeners: Array<(e: HealthEvent) => void> = [];
+  private runSignal?: AbortSignal;
 
   constructor(
     readonly origin: string,
@@ -137,6 +140,11 @@ export class TargetHealth {
 
   onDown(listener: (e: HealthEvent) => void): void {
     this.downListeners.push(listener);
+  }
+
+  /** The run's own end (deadline, Ctrl-C): the guard stops waiting for the target then. */
+  stopOn(signal: AbortSignal): void {
+    this.runSignal = signal;
   }
 
   /** A latency above this is a jump (undefined until calibrated). */
@@ -220,7 +228,13 @@ export class TargetHealth {
     };
     this.events.push(event);
     for (const wait of this.settings.recheckDelaysMs) {
-      await this.sleep(wait);
+      await this.sleep(wait, this.runSignal);
+      if (this.runSignal?.aborted) {
+        // The run is over: the outage is reported as seen so far, without calling the target down.
+        event.interrupted = true;
+        event.outageMs = Math.round(performance.now() - t0);
+        return { symptom: s.symptom, targetHealthy: false, event };
+      }
       if (await once()) {
         event.recovered = true;
         event.outageMs = rechecks[rechecks.length - 1]!.atMs;
@@ -235,6 +249,15 @@ export class TargetHealth {
   }
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -38,11 +38,13 @@ export const denialOfService = defineCheck({
       const ev = ctx.evidence.exchange(e.suspect, { bodyLimit: 300 });
       const how = e.recovered
         ? `the target stopped answering normally for ${(e.outageMs / 1000).toFixed(1)} s after request ${e.afterRequest} (${route}), then recovered`
-        : `the target stopped answering after request ${e.afterRequest} (${route}) and had not recovered ${(e.outageMs / 1000).toFixed(1)} s later`;
+        : e.interrupted
+          ? `the target stopped answering after request ${e.afterRequest} (${route}) and had not recovered when the run ended ${(e.outageMs / 1000).toFixed(1)} s later`
+          : `the target stopped answering after request ${e.afterRequest} (${route}) and had not recovered ${(e.outageMs / 1000).toFixed(1)} s later`;
       out.push({
         status: 'fail',
         severity: 'high',
-        title: `${route} ${e.recovered ? 'took the app down' : 'took the app down for good'}: ${how}`,
+        title: `${route} ${e.recovered || e.interrupted ? 'took the app down' : 'took the app down for good'}: ${how}`,
         location: { url: `${u.origin}${u.pathname}`, method: e.suspect.request.method },
         discriminator: `${e.afterRequest}`,
         evidence: {
@@ -51,7 +53,7 @@ export const denialOfService = defineCheck({
             `first sign on request ${e.seenOnRequest}: ${SYMPTOM[e.symptom]} (${e.symptomDetail})`,
             health.baseline ? `baseline ${health.baseline.url}: HTTP ${health.baseline.status} in ${health.baseline.medianMs} ms before` : 'no baseline was timed before',
             `re-checks of the baseline: ${recheckLine(e)}`,
-            e.recovered ? 'launchready stopped escalating that kind of probe and went on' : 'launchready stopped the run here: nothing after this request was tested',
+            e.recovered ? 'launchready stopped escalating that kind of probe and went on' : e.interrupted ? 'the run ended while launchready was still waiting for the target' : 'launchready stopped the run here: nothing after this request was tested',
           ],
         },
       });
