@@ -58,6 +58,17 @@ describe('the target health guard', () => {
     await expect(h.gate()).rejects.toBeInstanceOf(TargetDown);
   });
 
+  it('stops waiting when the run ends: the outage is reported as seen, the target is not called down', async () => {
+    const { h } = guard([ok(), ok(), dead, dead, dead, dead, dead]);
+    await h.calibrate();
+    const ended = new AbortController();
+    ended.abort();
+    h.stopOn(ended.signal);
+    const r = await h.observe(failed('TIMEOUT', 3), 3);
+    expect(r?.event?.interrupted).toBe(true);
+    expect(h.down).toBeUndefined();
+  });
+
   it('has no opinion about a target that never answered (the start-of-run checks report that)', async () => {
     const { h } = guard([dead]);
     await h.calibrate();
