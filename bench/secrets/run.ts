@@ -5,7 +5,12 @@
  * git history where secrets are added and later removed, timed against a plain
  * `git cat-file --batch-all-objects --batch` read of the same repository.
  *
- *   npx tsx bench/secrets/run.ts [--files 2000] [--real-mb 15] [--commits 150] [--no-secretlint]
+ *   npx tsx bench/secrets/run.ts [--files 2000] [--real-mb 15] [--commits 150] [--churn 0] [--no-secretlint]
+ *   npx tsx bench/secrets/run.ts --history-only --commits 1500 --churn 6000   (a large history: ~7.5k commits)
+ *
+ * --churn N adds N ordinary commits, each editing one real file (a line appended), as a long-lived
+ * repository has: many versions of the same files, most without secrets. --profile writes a CPU profile
+ * of one history scan to bench/.work/secrets/history.cpuprofile.
  *
  * Generated data goes to bench/.work/ (gitignored).
  */
@@ -15,6 +20,7 @@ import { join, relative, resolve } from 'node:path';
 import { SecretEngine } from '../../src/secrets/engine.js';
 import { scanHistory } from '../../src/secrets/sources/history.js';
 import { generateCorpus, type Label } from './corpus.js';
+import { prng } from '../../src/secrets/rules/synth.js';
 
 const args = process.argv.slice(2);
 const num = (flag: string, def: number): number => {
@@ -28,6 +34,8 @@ const REAL_MB = num('--real-mb', 15);
 const COMMITS = num('--commits', 150);
 // --history-real-mb N: megabytes of real code (node_modules slice) committed alongside the labelled files.
 const WITH_SECRETLINT = !args.includes('--no-secretlint');
+const HISTORY_ONLY = args.includes('--history-only');
+const CHURN = num('--churn', 0);
 
 interface Found {
   file: string;
@@ -189,6 +197,17 @@ function buildHistory(dir: string, seed: number, commits: number, realFiles: str
     const f = real[i]!;
     commit(`fix: tweak ${f.path}`, [{ path: f.path, content: `${f.content}\n// patched ${i}\n` }]);
   }
+  // Long-lived churn (--churn): each commit edits one real file (a line appended), many versions per file.
+  if (real.length) {
+    const rand = prng(seed + 1);
+    const current = new Map(real.map((f) => [f.path, f.content]));
+    for (let i = 0; i < CHURN; i++) {
+      const f = real[Math.floor(rand() * Math.min(real.length, 400))]!;
+      const next = `${current.get(f.path)!}// change ${i}\n`;
+      current.set(f.path, next);
+      commit(`fix: change ${i} in ${f.path}`, [{ path: f.path, content: next }]);
+    }
+  }
   // Later: most secrets are "removed" (the line replaced by an env reference), and files keep changing.
   const byFile = new Map<string, Label[]>();
   for (const l of corpus.labels) (byFile.get(l.file) ?? byFile.set(l.file, []).get(l.file)!).push(l);
@@ -229,6 +248,10 @@ async function main(): Promise<void> {
   const engine = new SecretEngine();
   console.log(`launchready secrets benchmark — ${engine.rules.length} rules`);
 
+  if (HISTORY_ONLY) {
+    await historyBench(engine);
+    return;
+  }
   // 1. Labelled corpus.
   const corpusDir = join(WORK, 'corpus');
   const corpus = generateCorpus(corpusDir, { files: FILES, seed: 42, fillerLines: 60 });
@@ -266,9 +289,21 @@ async function main(): Promise<void> {
   const realFp = [...new Set(oursReal.found.map((f) => `${f.file}:${f.line}`))].slice(0, 8);
   if (realFp.length) console.log('launchready real-tree findings (sample):', realFp.join(', '));
 
+  const history = await historyBench(engine);
+  const summary = {
+    tree: { recall: oursScore.recall, precision: oursScore.precision, mbps: Number(oursAll) },
+    history,
+  };
+  writeFileSync(join(WORK, 'summary.json'), JSON.stringify(summary, null, 2));
+}
+
+async function historyBench(engine: SecretEngine): Promise<Record<string, number>> {
   // 3. History.
-  const histDir = join(WORK, 'history-repo');
+  const histDir = join(WORK, HISTORY_ONLY ? 'history-large' : 'history-repo');
+  const built = performance.now();
   const histLabels = buildHistory(histDir, 7, COMMITS, realTree(num('--history-real-mb', 10)));
+  spawnSync('git', ['-C', histDir, 'repack', '-q', '-a', '-d', '-f', '--depth=50', '--window=10'], { stdio: 'ignore' });
+  console.log(`\n(history repository built and packed in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
   const count = spawnSync('git', ['-C', histDir, 'count-objects', '-v'], { encoding: 'utf8' }).stdout;
   const catMs = Math.min(await catFileAll(histDir), await catFileAll(histDir));
   let best = Infinity;
@@ -299,11 +334,18 @@ async function main(): Promise<void> {
   if (Object.keys(histScore.missed).length) console.log('  missed in history:', JSON.stringify(histScore.missed));
   if (histScore.fpSamples.length) console.log('  history false positives (sample):', histScore.fpSamples.join(', '));
 
-  const summary = {
-    tree: { recall: oursScore.recall, precision: oursScore.precision, mbps: Number(oursAll) },
-    history: { recall: histScore.recall, precision: histScore.precision, ms: best, catFileMs: catMs },
-  };
-  writeFileSync(join(WORK, 'summary.json'), JSON.stringify(summary, null, 2));
+  if (args.includes('--profile')) {
+    const { Session } = await import('node:inspector/promises');
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    await scanHistory(histDir, engine, { maxBlobBytes: 10 * 1024 * 1024 });
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(WORK, 'history.cpuprofile'), JSON.stringify(profile));
+    console.log(`  CPU profile: ${join(WORK, 'history.cpuprofile')}`);
+  }
+  return { recall: histScore.recall, precision: histScore.precision, ms: best, catFileMs: catMs, ratio: best / catMs, commits: hist!.commits };
 }
 
 main().catch((err: unknown) => {

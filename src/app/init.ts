@@ -1,4 +1,7 @@
 import { HttpClient } from '../net/http.js';
+import { ChromiumUnavailable, crawl, type CrawlResult } from '../surface/crawl.js';
+import { isApiCall } from '../surface/recorded.js';
+import { templatize } from '../surface/object-ids.js';
 import { TOOL } from './tool.js';
 import { isDevelopmentHost, UsageError } from './audit.js';
 
@@ -8,7 +11,65 @@ export interface Discovery {
   loginPage?: string;
   health?: string;
   domain?: string;
+  /** Flows found by crawling the app (login, logout, signup, passwordReset, invite). */
+  endpoints?: Partial<Record<InitEndpoint, string>>;
+  webhooks?: string[];
+  /** API routes the crawl saw the front end call or name ("GET /api/orders/{orderId}"). */
+  routes?: string[];
+  /** What the crawl did (pages, requests, seconds). */
+  crawl?: { pages: number; requests: number; ms: number };
   notes: string[];
+}
+
+export type InitEndpoint = 'login' | 'logout' | 'signup' | 'passwordReset' | 'invite';
+const INIT_ENDPOINTS: readonly InitEndpoint[] = ['login', 'logout', 'signup', 'passwordReset', 'invite'];
+
+const ENDPOINT_PATTERNS: Record<InitEndpoint, RegExp> = {
+  login: /(?:^|\/)(?:log-?in|sign-?in|sessions?|authenticate|auth\/token|token)$/i,
+  logout: /(?:^|\/)(?:log-?out|sign-?out)$/i,
+  signup: /(?:^|\/)(?:sign-?up|register|registrations?)$/i,
+  passwordReset: /(?:forgot|reset|recover)[-_/]?(?:password)?|password[-_/](?:forgot|reset|recover)/i,
+  invite: /invit(?:e|ation)s?(?:$|\/)/i,
+};
+
+/**
+ * What an anonymous crawl says about the app's flows and API: forms by kind (their action when they
+ * post to the server), links by purpose, endpoints the pages' scripts call or name, recorded calls.
+ */
+export function flowsFromCrawl(c: CrawlResult, base: URL): { endpoints: Partial<Record<InitEndpoint, string>>; webhooks: string[]; routes: string[] } {
+  const endpoints: Partial<Record<InitEndpoint, string>> = {};
+  const sameOrigin = (u: string): string | undefined => {
+    try {
+      const x = new URL(u, base);
+      return x.origin === base.origin ? x.pathname : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const kindKey: Record<string, InitEndpoint> = { login: 'login', logout: 'logout', signup: 'signup', 'password-reset': 'passwordReset', invite: 'invite' };
+  // A form that posts to the server names the endpoint itself.
+  for (const f of c.forms) {
+    const key = f.kind ? kindKey[f.kind] : undefined;
+    const path = sameOrigin(f.action);
+    if (key && path && f.method !== 'GET') endpoints[key] ??= path;
+  }
+  // Script-called endpoints and recorded calls (a form driven by script posts with fetch).
+  const called = [
+    ...c.scriptEndpoints.map((e) => ({ method: e.method, path: e.path })),
+    ...c.calls.filter((x) => isApiCall(x, base.origin)).map((x) => ({ method: x.method, path: templatize(new URL(x.url).pathname).template })),
+  ];
+  for (const key of INIT_ENDPOINTS) {
+    if (endpoints[key]) continue;
+    const hit = called.find((e) => e.method !== 'GET' && ENDPOINT_PATTERNS[key].test(e.path));
+    if (hit) endpoints[key] = hit.path;
+  }
+  if (!endpoints.logout) {
+    const link = c.links.find((l) => l.kind === 'logout');
+    if (link) endpoints.logout = sameOrigin(link.url);
+  }
+  const webhooks = [...new Set(called.filter((e) => /webhooks?(?:\/|$)|\/hooks\//i.test(e.path)).map((e) => e.path))];
+  const routes = [...new Set(called.filter((e) => !/\.(?:html?|js|css)$/i.test(e.path)).map((e) => `${e.method} ${e.path}`))].slice(0, 40);
+  return { endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v)) as Partial<Record<InitEndpoint, string>>, webhooks, routes };
 }
 
 const OPENAPI_PATHS = ['/openapi.json', '/swagger.json', '/api/openapi.json', '/api-docs', '/v3/api-docs', '/swagger/v1/swagger.json', '/openapi.yaml'];
@@ -16,14 +77,15 @@ const LOGIN_PATHS = ['/login', '/signin', '/auth/login', '/account/login'];
 const HEALTH_PATHS = ['/healthz', '/health', '/api/health', '/status', '/_health'];
 
 /** Looks at a running app with a handful of GETs (at most 20) to pre-fill the starter config. */
-export async function discover(url: string, opts: { timeoutMs?: number } = {}): Promise<Discovery> {
+export async function discover(url: string, opts: { timeoutMs?: number; crawl?: boolean; crawlSeconds?: number; executablePath?: string } = {}): Promise<Discovery> {
   let base: URL;
   try {
     base = new URL(url);
   } catch {
     throw new UsageError(`URL ${JSON.stringify(url)} is not a valid URL (expected e.g. https://app.example.com)`);
   }
-  const http = new HttpClient({ maxRequests: 20, rate: 10, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 512 * 1024, userAgent: `${TOOL.name}/${TOOL.version} init` });
+  // 20 GETs for the well-known paths, and a crawl allowance of at most 150 browser requests.
+  const http = new HttpClient({ maxRequests: 470, rate: 10, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 512 * 1024, userAgent: `${TOOL.name}/${TOOL.version} init` });
   const d: Discovery = { target: base.origin + (base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '')), notes: [] };
   if (!isDevelopmentHost(base.hostname)) d.domain = base.hostname.replace(/^www\./, '');
   try {
@@ -54,10 +116,35 @@ export async function discover(url: string, opts: { timeoutMs?: number } = {}): 
         break;
       }
     }
+    const isHtml = /html/i.test(landing.response.headers['content-type'] ?? '');
+    if (opts.crawl !== false && isHtml) await crawlForInit(d, base, http, opts);
+    else if (opts.crawl !== false) d.notes.push(`${base.href} is not an HTML page, so no front end was crawled for login/signup/reset flows and API routes`);
   } finally {
     await http.close();
   }
   return d;
+}
+
+async function crawlForInit(d: Discovery, base: URL, http: HttpClient, opts: { crawlSeconds?: number; executablePath?: string }): Promise<void> {
+  let c: CrawlResult;
+  try {
+    c = await crawl({ base, http, settings: { maxPages: 15, maxDepth: 2, seconds: opts.crawlSeconds ?? 30, maxRequests: 150 }, identities: [], exclude: [], allowWrites: false, ...(opts.executablePath ? { executablePath: opts.executablePath } : {}) });
+  } catch (err) {
+    d.notes.push(err instanceof ChromiumUnavailable ? `no crawl: ${err.message}` : `the crawl failed: ${(err as Error).message.split('\n')[0]}`);
+    return;
+  }
+  d.crawl = { pages: c.pages.length, requests: c.requests, ms: c.ms };
+  const flows = flowsFromCrawl(c, base);
+  d.endpoints = flows.endpoints;
+  if (flows.webhooks.length) d.webhooks = flows.webhooks;
+  if (flows.routes.length) d.routes = flows.routes;
+  if (!d.loginPage) {
+    const loginForm = c.forms.find((f) => f.kind === 'login' && !f.identity);
+    if (loginForm) d.loginPage = new URL(loginForm.page).pathname;
+  }
+  const missing = INIT_ENDPOINTS.filter((k) => !flows.endpoints[k]);
+  if (!flows.webhooks.length) missing.push('webhooks' as InitEndpoint);
+  if (missing.length) d.notes.push(`the crawl (${c.pages.length} pages anonymously) found no ${missing.join(', ')} endpoint: fill ${missing.length > 1 ? 'them' : 'it'} in by hand if the app has ${missing.length > 1 ? 'them' : 'it'}; a logged-in crawl runs during audit once identities are configured`);
 }
 
 /** The commented starter config: every key explained, defaults are the checklist's pass criteria. */
@@ -85,7 +172,9 @@ export function starterConfig(d: Discovery): string {
     '',
     'api:',
     d.openapi ? `  openapi: ${d.openapi}              # found on the running app` : '  # openapi: ./openapi.json         # a file or a path/URL on the target (Swagger 2.0 / OpenAPI 3.x)',
-    '  routes: []                         # additions, e.g. "GET /api/invoices/{id}" or { method: DELETE, path: /api/users/{id}, roles: [admin] }',
+    ...(d.routes?.length
+      ? ['  routes:                            # seen by the crawl (add roles: [admin] where only admins may call one)', ...d.routes.map((r) => `    - ${JSON.stringify(r)}`)]
+      : ['  routes: []                         # additions, e.g. "GET /api/invoices/{id}" or { method: DELETE, path: /api/users/{id}, roles: [admin] }']),
     '  exclude: []                        # never sent, e.g. "POST /api/admin/reset" or /api/internal/*',
     '',
     '# Two accounts in two different tenants (organisations) at least, to test tenant isolation.',
@@ -100,13 +189,17 @@ export function starterConfig(d: Discovery): string {
     '#    role: member',
     '#    login: { kind: bearer, token: "${BOB_TOKEN}" }',
     '',
-    'endpoints:',
-    '  # login: /api/login',
-    '  # signup: /api/signup',
-    '  # passwordReset: /api/password-reset',
+    `endpoints:${d.crawl ? '                         # login/signup/reset/invite/logout: found by crawling the app' : ''}`,
+    d.endpoints?.login ? `  login: ${d.endpoints.login}` : '  # login: /api/login',
+    d.endpoints?.logout ? `  logout: ${d.endpoints.logout}` : '  # logout: /api/logout',
+    d.endpoints?.signup ? `  signup: ${d.endpoints.signup}` : '  # signup: /api/signup',
+    d.endpoints?.passwordReset ? `  passwordReset: ${d.endpoints.passwordReset}` : '  # passwordReset: /api/password-reset',
+    d.endpoints?.invite ? `  invite: ${d.endpoints.invite}` : '  # invite: /api/invites',
     d.health ? `  health: ${d.health}` : '  # health: /healthz',
     '',
-    '# webhooks: [{ url: /webhooks/stripe, scheme: stripe, secret: "${STRIPE_WEBHOOK_SECRET}" }]',
+    ...(d.webhooks?.length
+      ? ['# Webhook receivers the crawl saw named; set each scheme and secret:', ...d.webhooks.map((w) => `# webhooks: [{ url: ${w}, scheme: stripe, secret: "\${WEBHOOK_SECRET}" }]`)]
+      : ['# webhooks: [{ url: /webhooks/stripe, scheme: stripe, secret: "${STRIPE_WEBHOOK_SECRET}" }]']),
     '',
     'thresholds: { p95Ms: 500, lcpMs: 2500, certDaysWarn: 21, certDaysFail: 7 }',
     'budget: { maxRequests: 3000, rate: 50 }',

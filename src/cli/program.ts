@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { domainCommand } from './commands/domain.js';
 import { initCommand } from './commands/init.js';
 import { loadCommand } from './commands/load.js';
+import { mailCheckCommand } from './commands/mail-check.js';
 import { monitorCommand } from './commands/monitor.js';
 import { scanCommand } from './commands/scan.js';
 import { serveCommand } from './commands/serve.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(auditCommand());
   program.addCommand(scanCommand());
   program.addCommand(domainCommand());
+  program.addCommand(mailCheckCommand());
   program.addCommand(loadCommand());
   program.addCommand(initCommand());
   program.addCommand(monitorCommand());

@@ -82,8 +82,27 @@ export const IdentitySchema = z
     logout: RequestStepSchema.partial({ url: true }).extend({ url: z.string() }).optional(),
     /** A request that only succeeds when logged in; used to verify the session. */
     verify: z.string().optional(),
+    /**
+     * Objects this identity owns, for routes whose ids discovery cannot learn (see docs/identities.md):
+     * `"GET /books/v1/{book_title}": { book_title: "Bob's diary" }`. A value `login:/basket/id` reads
+     * the login response (JSON pointer), `jwt:sub` a claim of the identity's token.
+     */
+    objects: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number()]).transform(String))).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((id, ctx) => {
+    for (const [route, values] of Object.entries(id.objects ?? {})) {
+      const m = /^(?:(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\s+)?(\/\S*)$/i.exec(route.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', path: ['objects', route], message: `expected "METHOD /path/{param}" or "/path/{param}", got "${route}"` });
+        continue;
+      }
+      const params = [...m[2]!.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]!);
+      for (const k of Object.keys(values)) {
+        if (!params.includes(k)) ctx.addIssue({ code: 'custom', path: ['objects', route, k], message: `"${k}" is not a parameter of ${m[2]} (its parameters: ${params.map((p) => `{${p}}`).join(', ') || 'none'})` });
+      }
+    }
+  });
 
 export const WebhookSchema = z
   .object({
@@ -138,6 +157,28 @@ export const ConfigSchema = z
         har: z.string().optional(),
         routes: z.array(RouteSchema).default([]),
         exclude: z.array(z.string()).default([]),
+        /**
+         * The authenticated Chromium crawl that finds the API the front end calls (true/false, or its
+         * bounds). Default: on when the landing page serves HTML.
+         */
+        crawl: z
+          .union([
+            z.boolean(),
+            z
+              .object({
+                enabled: z.boolean().optional(),
+                /** Pages visited per identity (the anonymous pass gets half). */
+                maxPages: z.number().int().positive().max(2000).default(30),
+                /** Link depth from the start pages. */
+                maxDepth: z.number().int().nonnegative().max(20).default(3),
+                /** Wall-clock bound of the whole crawl, seconds. */
+                seconds: z.number().positive().max(3600).default(30),
+                /** Requests the browser may send (reserved from the run's budget; at most a third of what is left). */
+                maxRequests: z.number().int().positive().default(400),
+              })
+              .strict(),
+          ])
+          .optional(),
       })
       .strict()
       .default({ routes: [], exclude: [] }),

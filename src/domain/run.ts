@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { parseOverrides, readCaFile, reportOf, runHttpClient, untestedAskedAreas, UsageError } from '../app/audit.js';
 import { allChecks } from '../checks/index.js';
 import { ConfigSchema } from '../config/schema.js';
@@ -43,6 +44,8 @@ export interface DomainAuditOptions {
   maxRate?: number;
   /** Also check `www.DOMAIN` (default true). */
   includeWww?: boolean;
+  /** --host, repeatable: more hostnames to check (subdomains beyond the apex and www: shop.example.com). */
+  hosts?: string[];
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   progress?: ProgressSink;
@@ -67,21 +70,30 @@ export function domainChecks(from: Check<any>[] = allChecks): Check<any>[] {
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** `example.com` from what the user typed; a UsageError (exit 2) for anything that is not a host name. */
-export function parseDomainArgument(raw: string): string {
+/**
+ * `example.com` from what the user typed; a UsageError (exit 2) for anything that is not a host name.
+ * Internationalised names are converted to their ASCII (punycode) form: `bücher.example` →
+ * `xn--bcher-kva.example`, the name DNS and certificates use.
+ */
+export function parseDomainArgument(raw: string, what = 'DOMAIN'): string {
   let s = raw.trim().toLowerCase();
+  const notADomain = (): UsageError => new UsageError(`${what} ${JSON.stringify(raw)} is not a domain name (expected e.g. example.com)`);
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(s)) {
     try {
-      s = new URL(s).hostname;
+      s = new URL(s).hostname; // WHATWG URL already converts IDNs to punycode
     } catch {
-      throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is not a domain name (expected e.g. example.com)`);
+      throw notADomain();
     }
   }
   s = s.replace(/\.$/, '');
-  if (isIP(s) || isIP(s.replace(/^\[|\]$/g, ''))) throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is an IP address: give the domain name (example.com) and map it with --resolve example.com:443:${s.replace(/^\[|\]$/g, '')}`);
+  if (isIP(s) || isIP(s.replace(/^\[|\]$/g, ''))) throw new UsageError(`${what} ${JSON.stringify(raw)} is an IP address: give the domain name (example.com) and map it with --resolve example.com:443:${s.replace(/^\[|\]$/g, '')}`);
+  if (/[^ -~]/.test(s)) {
+    const ascii = domainToASCII(s);
+    if (!ascii) throw notADomain();
+    s = ascii;
+  }
   const labels = s.split('.');
-  if (s.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1]!))
-    throw new UsageError(`DOMAIN ${JSON.stringify(raw)} is not a domain name (expected e.g. example.com)`);
+  if (s.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1]!)) throw notADomain();
   return s;
 }
 
@@ -102,7 +114,11 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
   let ca = opts.ca;
   if (!ca && opts.caFile) ca = readCaFile(opts.caFile);
 
-  const mailDomain = opts.mailDomain ? parseDomainArgument(opts.mailDomain) : apex;
+  for (const h of opts.hosts ?? []) {
+    const extra = parseDomainArgument(h, '--host');
+    if (!hosts.includes(extra)) hosts.push(extra);
+  }
+  const mailDomain = opts.mailDomain ? parseDomainArgument(opts.mailDomain, '--mail-domain') : apex;
   const config = ConfigSchema.parse({
     target: `https://${domain}/`,
     domains: hosts,

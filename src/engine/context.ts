@@ -4,6 +4,7 @@ import type { LoadSettings } from '../load/plan.js';
 import type { Resolver } from '../net/dns/types.js';
 import type { HostResolver, HttpClient, HttpExchange } from '../net/http.js';
 import type { HealthSettings, TargetHealth } from '../net/target-health.js';
+import type { MailCheckRequest } from '../mail/message-auth-gatherer.js';
 import type { SecretScanRequest } from '../secrets/gatherers.js';
 import type { Evidence } from '../model/finding.js';
 import type { AccessMatrixRow, LatencySummary } from '../model/report.js';
@@ -59,6 +60,8 @@ export interface RunServices {
   abuse?: Partial<AbuseSettings>;
   /** What `launchready scan PATH` asks for; `audit` scans the config's `repo:` instead. */
   secretScan?: SecretScanRequest;
+  /** What `launchready mail-check` asks for: the saved message and the SMTP facts known. */
+  mailCheck?: MailCheckRequest;
   /** The target health guard of the run (the runner sets it up from the HTTP client). */
   health?: TargetHealth;
   /** Health guard settings (tests shorten the re-check waits); `false` turns the guard off. */

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { weakSecretCandidates } from './weak-jwt-secrets.js';
 
 /** A decoded (not verified) JSON Web Token. */
 export interface DecodedJwt {
@@ -75,27 +76,13 @@ export function hmacMatches(jwt: DecodedJwt, secret: string): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-/**
- * Secrets developers actually ship: framework defaults, tutorial values, placeholders. Knowledge as
- * data (the gitleaks lesson): add a value here and every HS* token is tried against it.
- */
-export const WEAK_JWT_SECRETS: readonly string[] = [
-  'secret', 'Secret', 'SECRET', 'secret123', 'secretkey', 'secret-key', 'secret_key', 'mysecret', 'my-secret', 'my_secret', 'mysecretkey',
-  'your-256-bit-secret', 'your-secret', 'your_secret', 'your-secret-key', 'your_jwt_secret', 'yoursecret', 'jwt', 'jwtsecret', 'jwt-secret',
-  'jwt_secret', 'JWT_SECRET', 'jwtSecret', 'jwt-key', 'jwtkey', 'jwt_secret_key', 'token', 'tokensecret', 'token-secret', 'auth', 'authsecret',
-  'auth-secret', 'auth_secret', 'password', 'Password', 'password1', 'password123', 'passw0rd', 'changeme', 'change-me', 'changeit', 'change_this',
-  'changethis', 'CHANGE_ME', 'default', 'key', 'private', 'privatekey', 'private-key', 'admin', 'admin123', 'test', 'testing', 'test123', 'dev',
-  'development', 'devsecret', 'dev-secret', 'local', 'localhost', 'example', 'example-secret', 'sample', 'demo', 'demo-secret', 'hello', 'helloworld',
-  'qwerty', '123456', '1234567890', '12345678', 'abc123', 'letmein', 'welcome', 'supersecret', 'super-secret', 'super_secret', 'supersecretkey',
-  'topsecret', 'top-secret', 'shhhhh', 'shhh', 'keyboard cat', 'keyboardcat', 's3cr3t', 's3cret', 'secr3t', 'app-secret', 'appsecret', 'app_secret',
-  'api-secret', 'apisecret', 'api_secret', 'session-secret', 'sessionsecret', 'cookie-secret', 'signing-key', 'signingkey', 'hmac-secret',
-  'HS256', 'none', 'null', 'undefined', 'gaspar', 'Gaspar', 'server-secret', 'nodejs', 'express', 'flask', 'django-insecure', 'rails', 'laravel',
-  'spring', 'springboot', 'node', 'jsonwebtoken', 'random', 'randomsecret', 'notasecret', 'not-a-secret', 'insecure', 'pleasechangeme',
-];
+/** The dictionary (kept as data in weak-jwt-secrets.ts, with case variants); kept exported for callers. */
+export const WEAK_JWT_SECRETS: readonly string[] = weakSecretCandidates();
 
 /** The dictionary secret that signed this token, or undefined. Pure CPU: no request is sent. */
-export function crackHmacSecret(jwt: DecodedJwt, extra: readonly string[] = []): string | undefined {
+export function crackHmacSecret(jwt: DecodedJwt, appNames: readonly string[] = []): string | undefined {
   if (!isHmacAlg(jwt.header['alg'])) return undefined;
-  for (const s of [...extra, ...WEAK_JWT_SECRETS]) if (s && hmacMatches(jwt, s)) return s;
+  const candidates = appNames.length ? weakSecretCandidates(appNames) : WEAK_JWT_SECRETS;
+  for (const s of candidates) if (s && hmacMatches(jwt, s)) return s;
   return undefined;
 }

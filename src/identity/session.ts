@@ -17,6 +17,8 @@ export interface Session {
   header?: { name: string; value: string };
   jar: CookieJar;
   loginExchanges: HttpExchange[];
+  /** The signup of this identity (`register:`), when configured: ids it returns are learnt too. */
+  registerExchange?: HttpExchange;
   /** undefined: no verify request configured; otherwise whether an authenticated request succeeded. */
   verified?: boolean;
   /** The request that proved the session works (configured `verify`, or a safe GET chosen from the surface). */
@@ -335,19 +337,22 @@ export const PROFILE_PATH = /\/(?:me|self|profile|account|whoami|user|current[-_
  */
 export function verifyCandidates(routes: readonly Route[], role: string): string[] {
   const usable = routes.filter(
-    (r) => r.method === 'GET' && r.auth !== false && !r.path.includes('{') && !/logout|signout|sign-out|delete|export|download|stream|events/i.test(r.path) && (!r.roles || r.roles.includes(role)),
+    (r) => r.method === 'GET' && !r.path.includes('{') && !/logout|signout|sign-out|delete|export|download|stream|events|health|status$|openapi|swagger/i.test(r.path) && (!r.roles || r.roles.includes(role)),
   );
+  // A spec's `security: []` is not trusted to mean public (profile routes are tried whatever it says),
+  // but routes it calls public come last: a truly public one would "verify" any session.
   const profile = usable.filter((r) => PROFILE_PATH.test(r.path));
-  const rest = usable.filter((r) => !PROFILE_PATH.test(r.path) && !/admin|internal|manage/i.test(r.path));
+  const rest = usable.filter((r) => !PROFILE_PATH.test(r.path) && !/admin|internal|manage/i.test(r.path)).sort((a, b) => Number(a.auth === false) - Number(b.auth === false));
   return [...profile, ...rest].map((r) => r.path);
 }
 
-async function registerFirst(http: HttpClient, base: URL, name: string, id: IdentityConfig): Promise<string | undefined> {
-  if (!id.register) return undefined;
+async function registerFirst(http: HttpClient, base: URL, name: string, id: IdentityConfig): Promise<{ problem?: string; exchange?: HttpExchange }> {
+  if (!id.register) return {};
   const ex = await sendStep(http, base, id.register, {}, new CookieJar(), name);
   const status = ex.response?.status;
   // 409/400/422 usually mean "already registered" on a second run: the login that follows decides.
-  return status === undefined ? `registration: no response (${ex.error?.code})` : status >= 400 ? `registration answered HTTP ${status}` : undefined;
+  const problem = status === undefined ? `registration: no response (${ex.error?.code})` : status >= 400 ? `registration answered HTTP ${status}` : undefined;
+  return { ...(problem ? { problem } : {}), exchange: ex };
 }
 
 /** Logs in every configured identity once per run, and proves each session works before it is used. */
@@ -369,8 +374,10 @@ export const sessionsGatherer = defineGatherer<SessionsEvidence>({
     for (const [name, id] of ids) {
       let registration: string | undefined;
       try {
-        registration = await registerFirst(ctx.http, base, name, id);
+        const reg = await registerFirst(ctx.http, base, name, id);
+        registration = reg.problem;
         const s = await login(ctx.http, base, name, id);
+        if (reg.exchange && !reg.problem) s.registerExchange = reg.exchange;
         const how = s.loginExchanges.at(-1);
         const loggedIn = how?.response ? `${how.request.method} ${new URL(how.request.url).pathname} answered HTTP ${how.response.status}` : `the ${id.login.kind} credential was configured`;
         if (id.verify) {

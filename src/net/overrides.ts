@@ -37,6 +37,19 @@ function splitHostPort(s: string): string[] {
   return parts.map((p) => p.replace(/^\[|\]$/g, ''));
 }
 
+/** Length of the raw text of the `index`-th part and everything after it (colons outside brackets split). */
+function rawLength(s: string, index: number): number {
+  let depth = 0;
+  let part = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '[') depth++;
+    if (ch === ']') depth--;
+    if (ch === ':' && depth === 0 && ++part === index) return s.length - i - 1;
+  }
+  return s.length;
+}
+
 function parsePort(flag: string, value: string, p: string, allowEmpty: boolean): number | undefined {
   if (p === '' && allowEmpty) return undefined;
   const n = Number(p);
@@ -48,7 +61,11 @@ export function parseResolve(value: string): ConnectOverride {
   const parts = splitHostPort(value);
   if (parts.length !== 3 || !parts[0]) throw new OverrideSyntaxError('--resolve', value, 'HOST:PORT:ADDRESS, e.g. app.example.com:443:127.0.0.1');
   const address = parts[2]!;
-  if (!isIP(address)) throw new OverrideSyntaxError('--resolve', value, `an IP address after the port, got "${address}"`);
+  // The raw address: IPv4 as is, IPv6 only inside balanced brackets ([::1]).
+  const rawAddress = value.slice(value.length - rawLength(value, 2));
+  const bracketed = /^\[([^\]]*)\]$/.exec(rawAddress);
+  if (bracketed ? isIP(bracketed[1]!) !== 6 : isIP(address) !== 4 || /[[\]]/.test(rawAddress))
+    throw new OverrideSyntaxError('--resolve', value, `an IPv4 address or a bracketed IPv6 address ([::1]) after the port, got "${rawAddress}"`);
   return { host: parts[0].toLowerCase(), port: parsePort('--resolve', value, parts[1]!, false), toHost: address, toPort: undefined, source: `--resolve ${value}` };
 }
 

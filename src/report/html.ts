@@ -21,6 +21,7 @@ import { latencyChart } from './html/charts.js';
 import { domId, esc } from './html/escape.js';
 import { REPORT_JS } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
+import { surfaceSections } from './surface.js';
 
 /**
  * `--format html`: one self-contained page (inline CSS and JS, no request of any kind — a
@@ -53,6 +54,7 @@ export function renderHtml(report: Report, checksMeta: readonly CheckMeta[] = []
   sections.push(['findings', 'Findings', findingsSection(report, metas)]);
   if (report.accessMatrix.length > 0) sections.push(['access-matrix', 'Access matrix', accessMatrixSection(report.accessMatrix)]);
   if (Object.keys(report.latency).length > 0) sections.push(['latency', 'Latency', latencySection(report)]);
+  sections.push(...surfaceSections(report));
   const suppressed = suppressedSection(report);
   if (suppressed) sections.push(['suppressed', 'Suppressed', suppressed]);
   sections.push(['run', 'About this run', runSection(report)]);

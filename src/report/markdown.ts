@@ -2,6 +2,7 @@ import { AREA_TITLES } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import { baselineNotes, describeLocation } from './text.js';
+import { surfaceMarkdown } from './surface.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -54,6 +55,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Latency (ms)', '', '| Action | p50 | p90 | p95 | p99 | max | count | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [a, l] of lat) out.push(`| ${esc(a)} | ${l.p50.toFixed(0)} | ${l.p90.toFixed(0)} | ${l.p95.toFixed(0)} | ${l.p99.toFixed(0)} | ${l.max.toFixed(0)} | ${l.count} | ${l.errors} |`);
   }
+  out.push(...surfaceMarkdown(report));
   const order: Finding['status'][] = ['fail', 'error', 'warn', 'skip', 'pass'];
   const shown = report.findings.filter((f) => f.status !== 'pass').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
   out.push('', '## Findings', '');

@@ -1,6 +1,7 @@
 import { AREA_TITLES } from '../model/area.js';
 import type { Finding, Location, Status } from '../model/finding.js';
 import type { Report } from '../model/report.js';
+import { surfaceText } from './surface.js';
 
 export interface TextOptions {
   color: boolean;
@@ -93,6 +94,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   if (report.suppressed?.length) lines.push('', paint('gray', `${report.suppressed.length} finding(s) accepted by the baseline (see --format md for the reasons).`));
   for (const note of baselineNotes(report)) lines.push(paint('yellow', `Baseline: ${note}`));
+  lines.push(...surfaceText(report, opts.verbose));
   lines.push('', paint('gray', 'Details: --format md|json|html, or -v for every finding.'));
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 import { redactedValue } from '../net/redact.js';
 import type { Severity } from '../model/severity.js';
 import { KeywordPrefilter } from './prefilter.js';
+import { secretDataEntries } from './sources/kubernetes.js';
 import { KNOWN_EXAMPLE_VALUES, RULES } from './rules/index.js';
 import type { MatchContext, SecretHit, SecretRule } from './types.js';
 import { looksLikePlaceholder, shannonEntropy } from './validators.js';
@@ -82,8 +83,32 @@ export class SecretEngine {
     return this.compiled.map((c) => c.rule);
   }
 
-  /** Scans one text. `path` decides file-type heuristics and is copied into every hit. */
+  /**
+   * Scans one text. `path` decides file-type heuristics and is copied into every hit. Kubernetes Secret
+   * manifests also have their base64 `data:` values decoded and scanned, reported at the data line.
+   */
   scan(text: string, path: string): ScanTextResult {
+    const plain = this.scanPlain(text, path);
+    const entries = /\.(ya?ml|json)$|(^|\/)[^/.]+$/i.test(path) ? secretDataEntries(text) : [];
+    if (entries.length === 0) return plain;
+    const decodedLines = new Set(entries.map((e) => e.line));
+    // The encoded form is not the secret: its judgement is replaced by the decoded value's.
+    const hits = plain.hits.filter((h) => !decodedLines.has(h.line));
+    let ignoredInline = plain.ignoredInline;
+    for (const e of entries) {
+      const multiLine = e.decoded.includes('\n');
+      const synthetic = multiLine ? e.decoded : `${e.key}: "${e.decoded.replace(/"/g, '\\"')}"`;
+      const r = this.scanPlain(synthetic, 'secret-data.yaml');
+      ignoredInline += r.ignoredInline;
+      for (const h of r.hits) {
+        hits.push({ ...h, path, line: e.line, column: e.column, details: [...h.details, `decoded from the base64 value of "${e.key}" in a Kubernetes Secret (data:)`] });
+      }
+    }
+    hits.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { hits, ignoredInline };
+  }
+
+  private scanPlain(text: string, path: string): ScanTextResult {
     const positions = this.prefilter.positions(text);
     if (positions.size === 0) return { hits: [], ignoredInline: 0 };
     // rule index → keyword start offsets (Infinity: too many to window, scan the whole text).
@@ -161,21 +186,14 @@ export class SecretEngine {
     // Placeholders are judged on the part after a fixed vendor prefix (`sk_live_`, `ghp_`).
     const body = value.replace(/^[A-Za-z]{2,12}[_-](?:(?:live|test|v1|api\d\d|proj|pat)[_-])?/, '');
     const name = assignedName(text, start);
-    let ctx: MatchContext | undefined;
-    const context = (): MatchContext => {
-      if (!ctx) {
-        const { line } = lines.position(start);
-        ctx = { match: m[0], groups: m.groups ?? {}, path, line: lines.lineText(line), ...(name ? { name } : {}) };
-      }
-      return ctx;
-    };
     // Name-based rules reject most candidates on the name or the shape of the value: ask them first.
-    let verdict = rule.generic && rule.validate ? rule.validate(value, context()) : undefined;
+    // (At most one validator call per candidate, so the context is built at most once, without a closure.)
+    let verdict = rule.generic && rule.validate ? rule.validate(value, matchContext(m, path, lines, start, name)) : undefined;
     if (verdict && !verdict.valid) return undefined;
-    if (looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
+    if (!rule.keyBlock && looksLikePlaceholder(body.length >= 8 ? body : value, { allowLowVariety: rule.allowLowVariety ?? false })) return undefined;
     if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return undefined;
     if (!verdict && rule.validate) {
-      verdict = rule.validate(value, context());
+      verdict = rule.validate(value, matchContext(m, path, lines, start, name));
       if (!verdict.valid) return undefined;
     }
     let severity = rule.severity;
@@ -191,6 +209,11 @@ export class SecretEngine {
     if (publicByDesign && severity !== 'info') severity = 'info';
     return { rule, ruleIndex, start, end: start + value.length, value, severity, publicByDesign, title, ...(name ? { name } : {}), details };
   }
+}
+
+function matchContext(m: RegExpExecArray, path: string, lines: LineIndex, start: number, name: string | undefined): MatchContext {
+  const { line } = lines.position(start);
+  return { match: m[0], groups: m.groups ?? {}, path, line: lines.lineText(line), ...(name ? { name } : {}) };
 }
 
 /** How far a match may reach before / after one of its keywords (longer formats use `wholeText`). */

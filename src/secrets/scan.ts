@@ -117,7 +117,7 @@ export async function scanRepository(opts: SecretScanOptions): Promise<SecretSca
   // History first (when asked): tree findings then name the commit that introduced them.
   let history: HistoryScan | undefined;
   let historyError: string | undefined;
-  let introducedBy: Map<string, { commit: string; date: string; author: string; path: string }> | undefined;
+  let introducedBy: Array<{ commit: string; date: string; author: string; path: string }> | undefined;
   if (opts.history) {
     if (!isGit) historyError = `${opts.root} is not a git repository: history was not scanned`;
     else {
@@ -134,7 +134,7 @@ export async function scanRepository(opts: SecretScanOptions): Promise<SecretSca
           ignoredInline: h.ignoredInline,
           ms: performance.now() - started,
         };
-        introducedBy = h.introducedBy;
+        introducedBy = [...h.origins.values()].flat();
       } catch (err) {
         historyError = `history scan failed: ${(err as Error).message}`;
       }
@@ -228,7 +228,7 @@ function committedEnv(
   root: string,
   isGit: boolean,
   present: Array<{ path: string; text: string }>,
-  introducedBy: Map<string, { commit: string; date: string; path: string }> | undefined,
+  introducedBy: Array<{ commit: string; date: string; path: string }> | undefined,
 ): CommittedEnvFile[] {
   let tracked: Set<string> | undefined;
   if (isGit) {
@@ -241,7 +241,7 @@ function committedEnv(
   });
   if (introducedBy) {
     const seen = new Set(present.map((p) => p.path));
-    for (const o of introducedBy.values()) {
+    for (const o of introducedBy) {
       if (!isRealEnvFile(o.path) || seen.has(o.path)) continue;
       seen.add(o.path);
       out.push({ path: o.path, tracked: false, historyOnly: { commit: o.commit, date: o.date }, variables: 0, withValues: 0 });

@@ -66,6 +66,12 @@ export interface SecretRule {
   wholeText?: boolean;
   /** Skip the shared placeholder filters (formats whose real values contain long runs, like Twitter bearer tokens). */
   allowLowVariety?: boolean;
+  /**
+   * A structured block (PEM / OpenSSH / PuTTY key) whose validator judges the material itself: the
+   * word and character-run placeholder filters never apply (every OpenSSH header has `AAAAAAAA`, and
+   * an indented block has runs of spaces).
+   */
+  keyBlock?: boolean;
   examples: {
     truePositives: Example[];
     /** Real-looking values the rule knowingly misses (documented limits). */

@@ -85,3 +85,94 @@ export function templateMatcher(template: string): RegExp {
     .join('');
   return new RegExp(`^${re}/?$`);
 }
+
+/** Normalised name for matching fields to parameters: lower case, letters and digits only. */
+export function normalKey(name: string): string {
+  return name.toLowerCase().replace(/organi[sz]ation/g, 'org').replace(/[^a-z0-9]/g, '');
+}
+
+const GENERIC_ID = /^(?:id|_id|uuid|guid|key|slug|pk)$/i;
+
+/**
+ * The field names an object's key may have in a response body, for a path parameter: the name
+ * itself, and without its kind prefix (`book_title` → `title`, `bookId` → `id`, `_id`, `uuid`).
+ */
+export function fieldCandidates(param: string, kind?: string): string[] {
+  const n = normalKey(param);
+  const out = new Set<string>([n]);
+  const stem = idStem(param);
+  if (stem) for (const g of ['id', 'uuid', 'guid']) out.add(g);
+  if (GENERIC_ID.test(param)) for (const g of ['id', 'uuid', 'guid', 'slug', 'key']) out.add(g);
+  const k = kind ? normalKey(singular(kind)) : undefined;
+  if (k && n.startsWith(k) && n.length > k.length) out.add(n.slice(k.length));
+  // snake/camel prefix of any kind: `book_title` → `title`, `noteSlug` → `slug`.
+  const m = /^[a-z0-9]+?[-_]([a-z0-9_]+)$/i.exec(param) ?? /^[a-z0-9]+?([A-Z][A-Za-z0-9]*)$/.exec(param);
+  if (m?.[1]) out.add(normalKey(m[1]));
+  return [...out];
+}
+
+/** One scalar of a JSON body with where it sat: `{ basket: { id: 7 } }` → field `id`, parent `basket`. */
+export interface ScalarField {
+  field: string;
+  parent?: string;
+  value: string;
+}
+
+/** Scalars (strings of 1–200 characters, finite numbers) of a JSON value, depth ≤ 4, arrays ≤ 50 items. */
+export function scalarFields(body: unknown, parent?: string, depth = 0, out: ScalarField[] = []): ScalarField[] {
+  if (depth > 4 || body === null || typeof body !== 'object' || out.length > 2000) return out;
+  if (Array.isArray(body)) {
+    for (const x of body.slice(0, 50)) scalarFields(x, parent, depth + 1, out);
+    return out;
+  }
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if ((typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v))) out.push({ field: k, ...(parent ? { parent } : {}), value: String(v) });
+    else if (v && typeof v === 'object') scalarFields(v, k, depth + 1, out);
+  }
+  return out;
+}
+
+/** JWT claims that name the token's user, tenant or other objects, as the field names APIs use. */
+const CLAIM_NAMES: Record<string, string[]> = {
+  sub: ['userid', 'user', 'id', 'uid', 'accountid'],
+  uid: ['userid', 'uid', 'id'],
+  user_id: ['userid'],
+  userId: ['userid'],
+  org: ['orgid', 'org'],
+  org_id: ['orgid'],
+  tenant: ['tenantid', 'tenant'],
+  tenant_id: ['tenantid'],
+  username: ['username', 'user', 'name'],
+  preferred_username: ['username', 'user'],
+  email: ['email'],
+};
+
+/** The names a field may be matched by: its own, `parent + field` for generic ids, JWT claim aliases. */
+export function namesOf(f: ScalarField, jwt = false): string[] {
+  const n = normalKey(f.field);
+  const out = new Set<string>([n]);
+  if (f.parent && GENERIC_ID.test(f.field)) {
+    out.add(normalKey(singular(f.parent)) + n);
+    out.add(`${normalKey(singular(f.parent))}id`);
+  }
+  if (f.parent && /^(?:user|me|account|profile|currentuser|current_user)$/i.test(f.parent) && GENERIC_ID.test(f.field)) out.add('userid');
+  if (jwt) for (const a of CLAIM_NAMES[f.field] ?? []) out.add(a);
+  return [...out];
+}
+
+/**
+ * Whether a field fits a path parameter by name: the same normalised name, the name without its
+ * kind prefix, or `parent + id` (`basket.id` fits `{basketId}`); generic names (`id`) only fit when
+ * the parent or the segment before the parameter names the same kind.
+ */
+export function fieldFitsParam(names: readonly string[], param: string, segmentBefore?: string): 'exact' | 'kind' | undefined {
+  const p = normalKey(param);
+  const kind = segmentBefore ? normalKey(singular(segmentBefore)) : undefined;
+  // A bare `{id}` is only filled by an id of the same kind (`basket.id` for /baskets/{id}).
+  if (GENERIC_ID.test(param)) return kind && (names.includes(`${kind}id`) || names.includes(`${kind}${p}`)) ? 'exact' : undefined;
+  if (names.includes(p)) return 'exact';
+  if (kind) {
+    for (const c of fieldCandidates(param, kind)) if (c !== p && names.includes(`${kind}${c}`)) return 'exact';
+  }
+  return undefined;
+}

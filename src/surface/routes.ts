@@ -5,7 +5,10 @@ import type { Config } from '../config/schema.js';
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
 import { endpointsFromScript, scriptUrls } from './bundles.js';
+import { crawlGatherer, type CrawlResult } from './crawl.js';
 import { routesFromHar } from './har.js';
+import { routesFromRecordedCalls } from './recorded.js';
+import { callsFromPlaywrightTrace, isZip } from './trace.js';
 import { isObjectIdName, isTenantName, templateMatcher } from './object-ids.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -59,6 +62,8 @@ export interface Route {
   examples?: RouteExample[];
 }
 
+export type RouteSource = Route['source'];
+
 export interface ApiSurface {
   routes: Route[];
   /** Where each part came from, and what could not be read (shown in the report). */
@@ -66,6 +71,43 @@ export interface ApiSurface {
   warnings: string[];
   /** Routes `api.exclude` took out (the exclude-pattern check warns about patterns that match none). */
   excluded?: Array<{ method: string; path: string }>;
+  /** Routes per source (a route listed by two sources counts for both). */
+  bySource?: Partial<Record<RouteSource, number>>;
+  /** With an OpenAPI document: routes the app was seen calling (crawl, HAR, bundles) that it does not list. */
+  undocumented?: Route[];
+  /** What the Chromium crawl did, when it ran. */
+  crawl?: CrawlSummary;
+}
+
+export interface CrawlSummary {
+  pages: number;
+  /** Pages per pass: anonymous and each identity. */
+  pagesBy: Record<string, number>;
+  calls: number;
+  requests: number;
+  allowance: number;
+  ms: number;
+  stoppedBy: string[];
+  logins: Record<string, string>;
+  refused: { writes: number; excluded: number; destructiveClicks: number; destructiveLinks: number };
+  notes: string[];
+}
+
+export function summarizeCrawl(c: CrawlResult): CrawlSummary {
+  const pagesBy: Record<string, number> = {};
+  for (const p of c.pages) pagesBy[p.identity ?? 'anonymous'] = (pagesBy[p.identity ?? 'anonymous'] ?? 0) + 1;
+  return {
+    pages: c.pages.length,
+    pagesBy,
+    calls: c.calls.length,
+    requests: c.requests,
+    allowance: c.allowance,
+    ms: c.ms,
+    stoppedBy: c.stoppedBy,
+    logins: c.logins,
+    refused: { writes: c.refused.writes.length, excluded: c.refused.excluded.length, destructiveClicks: c.refused.destructiveClicks.length, destructiveLinks: c.refused.destructiveLinks.length },
+    notes: c.notes.slice(0, 20),
+  };
 }
 
 const ROUTE_RE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\s+(\/\S*)$/i;
@@ -182,8 +224,10 @@ export function mergeRoutes(base: Route[], extra: Route[]): Route[] {
   const out = [...base];
   for (const r of extra) {
     const i = out.findIndex((x) => x.method === r.method && x.path === r.path);
-    if (i >= 0) out[i] = { ...out[i]!, ...Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== undefined && k !== 'source' && k !== 'params')) } as Route;
-    else out.push(r);
+    if (i >= 0) {
+      const sources = withSource(out[i]!, r.source);
+      out[i] = { ...out[i]!, ...Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== undefined && k !== 'source' && k !== 'params' && k !== 'sources')), sources } as Route;
+    } else out.push({ ...r, sources: r.sources ?? [r.source] });
   }
   return out;
 }
@@ -273,6 +317,28 @@ export function routeShape(method: string, path: string): string {
   return `${method} ${path.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '')}`;
 }
 
+function withSource(route: Route, ...more: RouteSource[]): RouteSource[] {
+  const out = [...(route.sources ?? [route.source])];
+  for (const s of more) if (!out.includes(s)) out.push(s);
+  return out;
+}
+
+/** Examples of two sources together: at most `limit`, every identity that made one kept. */
+export function mergeExamples(a: RouteExample[], b: RouteExample[], limit = 8): RouteExample[] {
+  const out: RouteExample[] = [];
+  const all = [...a, ...b];
+  const identities = [...new Set(all.map((e) => e.identity))];
+  // Round-robin over identities so each keeps its examples (which identity saw which object).
+  const queues = identities.map((id) => all.filter((e) => e.identity === id));
+  while (out.length < limit && queues.some((q) => q.length)) {
+    for (const q of queues) {
+      const e = q.shift();
+      if (e && out.length < limit && !out.some((x) => x.url === e.url && x.identity === e.identity && x.requestBody === e.requestBody)) out.push(e);
+    }
+  }
+  return out;
+}
+
 /** Adds routes learnt elsewhere (HAR, bundles) that the surface does not know yet; known ones get the examples. */
 export function addDiscovered(base: Route[], found: Route[]): { routes: Route[]; added: number } {
   const out = [...base];
@@ -284,26 +350,40 @@ export function addDiscovered(base: Route[], found: Route[]): { routes: Route[];
       existing = out.find((x) => x.method === r.method && r.examples!.some((e) => templateMatcher(x.path).test(e.url.split('?')[0]!)));
     }
     if (existing) {
-      if (r.examples?.length) existing.examples = [...(existing.examples ?? []), ...r.examples].slice(0, 5);
+      if (r.examples?.length) existing.examples = mergeExamples(existing.examples ?? [], r.examples);
       if (existing.auth === undefined && r.auth !== undefined) existing.auth = r.auth;
+      existing.sources = withSource(existing, ...(r.sources ?? [r.source]));
+      for (const p of r.params) if (p.in === 'query' && !existing.params.some((x) => x.name === p.name && x.in === p.in)) existing.params.push(p);
       continue;
     }
-    out.push(r);
+    out.push({ ...r, sources: r.sources ?? [r.source] });
     added++;
   }
   return { routes: out, added };
 }
 
-async function loadHar(ctx: GatherContext, ref: string): Promise<unknown> {
+/** `api.har`: a HAR file, or a Playwright trace (trace.zip, or its .network file): both become routes the same way. */
+async function loadRecording(ctx: GatherContext, ref: string): Promise<Route[]> {
   const file = isAbsolute(ref) ? ref : resolve(ctx.configDir, ref);
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+  const buf = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`api.har ${file}: ${err.code === 'ENOENT' ? 'file not found' : err.message}`);
   });
+  const origin = ctx.target.baseUrl?.origin;
+  const opts = { ...(origin ? { origin } : {}), source: 'har' as const };
+  if (isZip(buf) || /\.network$/i.test(file)) {
+    try {
+      return routesFromRecordedCalls(callsFromPlaywrightTrace(buf), opts).routes;
+    } catch (err) {
+      throw new Error(`api.har ${file}: not a readable Playwright trace (${(err as Error).message})`, { cause: err });
+    }
+  }
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(buf.toString('utf8'));
   } catch (err) {
     throw new Error(`api.har ${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
+  return routesFromHar(doc, origin).routes;
 }
 
 /** Endpoints the app's own front end calls, read from the scripts its landing page loads (a few requests). */
@@ -328,6 +408,8 @@ async function discoverFromBundles(ctx: GatherContext): Promise<{ routes: Route[
   return { routes: found, scripts: scripts.length };
 }
 
+const FATAL_NAMES = new Set(['BudgetExhausted', 'RunAborted', 'LoopbackViolation', 'ScopeViolation']);
+
 export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
   id: 'surface/api',
   async gather(ctx) {
@@ -336,7 +418,7 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
     let routes: Route[] = [];
     if (ctx.config.api.openapi) {
       // The config asks for this document: not being able to read it is an error the user must see.
-      routes = routesFromOpenApi(await loadOpenApi(ctx, ctx.config.api.openapi));
+      routes = routesFromOpenApi(await loadOpenApi(ctx, ctx.config.api.openapi)).map((r) => ({ ...r, sources: ['openapi' as const] }));
       sources.push(`OpenAPI ${ctx.config.api.openapi} (${routes.length} operations)`);
     }
     const fromConfig = routesFromConfig(ctx.config);
@@ -344,11 +426,10 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
     routes = mergeRoutes(routes, fromConfig);
     if (ctx.config.api.har) {
       try {
-        const origin = ctx.target.baseUrl?.origin;
-        const har = routesFromHar(await loadHar(ctx, ctx.config.api.har), origin);
-        const merged = addDiscovered(routes, har.routes);
+        const har = await loadRecording(ctx, ctx.config.api.har);
+        const merged = addDiscovered(routes, har);
         routes = merged.routes;
-        sources.push(`HAR ${ctx.config.api.har} (${har.routes.length} API routes, ${merged.added} new)`);
+        sources.push(`HAR ${ctx.config.api.har} (${har.length} API routes, ${merged.added} new)`);
       } catch (err) {
         warnings.push((err as Error).message);
       }
@@ -364,9 +445,45 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
       if ((err as Error).name === 'BudgetExhausted' || (err as Error).name === 'RunAborted' || (err as Error).name === 'LoopbackViolation') throw err;
       warnings.push(`JS bundle discovery: ${(err as Error).message}`);
     }
+    let crawlSummary: CrawlSummary | undefined;
+    try {
+      const crawled = await ctx.gather(crawlGatherer);
+      crawlSummary = summarizeCrawl(crawled);
+      const origin = ctx.target.baseUrl?.origin;
+      const fromCalls = routesFromRecordedCalls(crawled.calls, { ...(origin ? { origin } : {}), source: 'crawl' });
+      const merged = addDiscovered(routes, fromCalls.routes);
+      routes = merged.routes;
+      const who = Object.entries(crawlSummary.pagesBy).map(([k, v]) => `${v} as ${k}`).join(', ');
+      sources.push(`Chromium crawl (${crawlSummary.pages} pages: ${who || 'none'}; ${crawled.calls.length} API calls recorded; ${fromCalls.routes.length} routes, ${merged.added} new; ${crawled.requests} requests, ${(crawled.ms / 1000).toFixed(1)} s)`);
+      const scripts = crawled.scriptEndpoints.filter((e) => !/^\/(?:api|apis|v\d+|rest)\/?$/i.test(e.path)).map((e) => ({ method: e.method, path: e.path, source: 'bundle' as const, params: pathParams(e.path) }));
+      if (scripts.length) {
+        const m2 = addDiscovered(routes, scripts);
+        routes = m2.routes;
+        if (m2.added) sources.push(`scripts the crawled pages loaded (${scripts.length} endpoints, ${m2.added} new)`);
+      }
+      for (const [name, how] of Object.entries(crawled.logins)) if (how.startsWith('not crawled')) warnings.push(`crawl as ${name}: ${how}`);
+    } catch (err) {
+      if (err instanceof NotApplicable) sources.push(`Chromium crawl not run: ${err.reason}`);
+      else if (FATAL_NAMES.has((err as Error).name)) throw err;
+      else warnings.push(`Chromium crawl: ${(err as Error).message.split('\n')[0]}`);
+    }
     const excluded = routes.filter((r) => isExcluded(r, ctx.config.api.exclude)).map((r) => ({ method: r.method, path: r.path }));
     routes = routes.filter((r) => !isExcluded(r, ctx.config.api.exclude)).map(annotateRoute);
+    const bySource: Partial<Record<RouteSource, number>> = {};
+    for (const r of routes) for (const s of r.sources ?? [r.source]) bySource[s] = (bySource[s] ?? 0) + 1;
+    const undocumented = ctx.config.api.openapi ? routes.filter((r) => !(r.sources ?? [r.source]).includes('openapi') && !(r.sources ?? [r.source]).includes('config') && (r.sources ?? [r.source]).some((s) => s === 'crawl' || s === 'har' || s === 'bundle')) : undefined;
+    ctx.contribute({
+      facts: {
+        surface: {
+          routes: routes.length,
+          bySource,
+          sources,
+          ...(undocumented ? { undocumented: undocumented.map((r) => `${r.method} ${r.path} (${(r.sources ?? [r.source]).join(', ')})`) } : {}),
+          ...(crawlSummary ? { crawl: crawlSummary } : {}),
+        },
+      },
+    });
     if (routes.length === 0 && warnings.length === 0) throw new NotApplicable('no API surface: set api.openapi or api.routes in launchready.yml');
-    return { routes, sources, warnings, excluded };
+    return { routes, sources, warnings, excluded, bySource, ...(undocumented ? { undocumented } : {}), ...(crawlSummary ? { crawl: crawlSummary } : {}) };
   },
 });

@@ -6,8 +6,10 @@ import type { Check } from '../../src/engine/check.js';
 import { runChecks, type RunResult } from '../../src/engine/runner.js';
 import { HttpClient } from '../../src/net/http.js';
 
+// Token quality, password policy and signed-cookie secrets (#20) have their own fixtures (test/injection).
+const NOT_ACCESS = new Set(['session/cookie-flags', 'authentication/token-quality', 'authentication/password-policy', 'session/signed-cookie-secret']);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const accessChecks: Check<any>[] = [...authentication, ...authorization, ...session.filter((c) => c.meta.id !== 'session/cookie-flags')];
+export const accessChecks: Check<any>[] = [...authentication, ...authorization, ...session].filter((c) => !NOT_ACCESS.has(c.meta.id));
 
 /** Runs checks against a loopback target from a config object, the way `launchready audit` does. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

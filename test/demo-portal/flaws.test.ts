@@ -128,6 +128,10 @@ const PROBES = {
     const fresh = await attempt('198.51.100.9');
     return blocked && fresh.status === 401;
   },
+  'weak-password-policy': async (p) => {
+    const res = await call(p, '/api/signup', { json: { email: `weak-${Date.now()}@acme.test`, password: 'password', name: 'Wendy Weak' } });
+    return res.status === 201;
+  },
   'user-enumeration-reset': async (p) => {
     const known = await call(p, '/api/password-reset', { json: { email: p.seed.users.alice.email } });
     const unknown = await call(p, '/api/password-reset', { json: { email: 'nobody@acme.test' } });

@@ -26,6 +26,7 @@ export const FLAW_EXPECTATIONS: Record<string, { check: string; title?: RegExp }
   'no-rate-limit-login': { check: 'rate-limiting/brute-force', title: /POST \/api\/login/ },
   'no-rate-limit-reset': { check: 'rate-limiting/brute-force', title: /password-reset/ },
   'rate-limit-trusts-xff': { check: 'rate-limiting/forwarded-for-bypass', title: /X-Forwarded-For/ },
+  'weak-password-policy': { check: 'authentication/password-policy', title: /common password/ },
   'user-enumeration-reset': { check: 'authentication/user-enumeration', title: /password-reset/ },
   'stack-trace': { check: 'input-validation/invalid-payloads', title: /stack trace|sql error|HTTP 5\d\d/ },
   'cache-public': { check: 'edge/private-cache' },

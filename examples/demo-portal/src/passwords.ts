@@ -53,3 +53,13 @@ export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   return dummyHash;
 }
+
+/** The most used passwords of public breach lists (top 25): refused on sign-up, change, reset and invite. */
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+  'password', '123456', '12345678', '123456789', '1234567890', 'qwerty', 'qwerty123', 'abc123', 'password1', 'password123', '111111', '123123',
+  'iloveyou', 'letmein', 'welcome', 'admin', 'admin123', 'monkey', 'dragon', 'football', 'sunshine', 'princess', 'passw0rd', '1q2w3e4r', '00000000',
+]);
+
+export function isCommonPassword(password: string): boolean {
+  return COMMON_PASSWORDS.has(password.toLowerCase());
+}

@@ -4,7 +4,9 @@ import { sessionsGatherer } from '../../identity/session.js';
 import type { Evidence } from '../../model/finding.js';
 import type { HttpExchange } from '../../net/http.js';
 import type { Route } from '../../surface/routes.js';
-import { authProbeGatherer, type AttemptKind, type AuthAttempt, type RouteAuthResult } from './probe.js';
+import { authProbeGatherer, type AttemptKind, type AuthAttempt, type RouteAuthResult } from '../../probes/authentication/probe.js';
+import { personalData } from './content.js';
+import { findLeaks } from '../input-validation/leak-signatures.js';
 
 /** A route's place in findings: the template, so the same problem keeps the same id across runs. */
 export function routeLocation(ctx: CheckContext, route: Pick<Route, 'method' | 'path'>): { url: string; method: string } {
@@ -95,22 +97,59 @@ export const missingAuthentication = defineCheck({
     for (const r of probe.results) {
       if (r.notTested) notTested.push({ route: r.route, reason: r.notTested });
       const anon = r.attempts.find((a) => a.kind === 'no-credentials');
-      if (anon?.verdict.data) {
-        const declared = r.route.auth === true;
-        const sameAsOwner = r.baseline?.exchange.response && anon.exchange.response?.body.equals(r.baseline.exchange.response.body);
-        if (declared) out.push(failFor(ctx, r, anon, `${r.route.method} ${r.route.path} answers with data without any credentials`));
-        else if (r.baseline && PRIVATE_PATH.test(r.route.path) && !sameAsOwner)
-          out.push(failFor(ctx, r, anon, `${r.route.method} ${r.route.path} answers with data without any credentials (the API does not say it is public)`, 'high'));
-        else if (r.baseline && PRIVATE_PATH.test(r.route.path))
-          out.push({ ...failFor(ctx, r, anon, `${r.route.method} ${r.route.path} answers without credentials — confirm it is meant to be public`, 'medium'), status: 'warn' });
+      const judged = anon ? judgeAnonymous(r, anon, publicByConfig(ctx, r.route)) : undefined;
+      if (judged) {
+        const f = failFor(ctx, r, anon!, judged.title, judged.severity);
+        f.evidence = { ...f.evidence, notes: [...(f.evidence?.notes ?? []), ...judged.notes] };
+        out.push(judged.warn ? { ...f, status: 'warn' } : f);
       }
       const mal = r.attempts.find((a) => a.kind === 'malformed-token');
       if (mal?.verdict.data && !anon?.verdict.data) out.push(failFor(ctx, r, mal, `${r.route.method} ${r.route.path} accepts a malformed token`));
     }
     const tested = probe.results.filter((r) => !r.notTested || r.attempts.length > 0).length;
+    if (probe.identities === 0) {
+      const note: FindingDraft = {
+        status: 'skip',
+        location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href, detail: 'judged without identities' } : { detail: 'judged without identities' },
+        discriminator: 'no-identities',
+        reason: `no identity could log in: ${tested} route(s) were asked without credentials and judged by their content alone (personal data, credentials); routes that answer data no identity could compare with are not proven private — configure identities in launchready.yml`,
+      };
+      return [...(out.length ? out : []), note, ...notTestedDraft(ctx, 'missing authentication', notTested)];
+    }
     return [...withPass(ctx, out, tested), ...notTestedDraft(ctx, 'missing authentication', notTested)];
   },
 });
+
+/** The user said in launchready.yml that the route is public (`api.routes: [{ …, auth: false }]`): trusted, unlike the target's spec. */
+function publicByConfig(ctx: CheckContext, route: Route): boolean {
+  return ctx.config.api.routes.some((x) => typeof x !== 'string' && x.auth === false && x.path === route.path && x.method.toUpperCase() === route.method);
+}
+
+/**
+ * Whether an anonymous answer is a missing-authentication finding, judged by content: another
+ * identity's values or personal data in it make it private whatever the target's spec says.
+ */
+export function judgeAnonymous(r: RouteAuthResult, anon: AuthAttempt, publicByUser: boolean): { title: string; severity?: FindingDraft['severity']; notes: string[]; warn?: boolean } | undefined {
+  if (!anon.verdict.data || publicByUser) return undefined;
+  const where = `${r.route.method} ${r.route.path}`;
+  const specSaysPublic = r.route.auth === false;
+  const specNote = specSaysPublic ? ['the API description marks this route public (security: []); its content says otherwise'] : [];
+  const json = anon.exchange.response?.json();
+  const personal = json !== undefined ? personalData(json) : { kinds: [], fields: [], records: 0 };
+  const sensitive = personal.kinds.some((k) => /password|credentials|national|health|payment/.test(k));
+  if (r.anonymousMatches?.length) {
+    return { title: `${where} answers a test identity's data without any credentials`, severity: 'critical', notes: [`values of a configured identity in the anonymous answer: ${r.anonymousMatches.map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m)).join(', ')}`, ...specNote] };
+  }
+  if (personal.records >= 2 || (sensitive && personal.records >= 1)) {
+    return { title: `${where} answers personal data (${personal.kinds.join(', ')}) without any credentials`, severity: r.route.auth === true ? 'critical' : 'high', notes: [`fields: ${personal.fields.join(', ')} in ${personal.records} record(s)`, ...specNote] };
+  }
+  if (r.route.auth === true) return { title: `${where} answers with data without any credentials`, notes: [] };
+  if (specSaysPublic) return undefined;
+  const sameAsOwner = r.baseline?.exchange.response && anon.exchange.response?.body.equals(r.baseline.exchange.response.body);
+  if (r.baseline && PRIVATE_PATH.test(r.route.path) && !sameAsOwner) return { title: `${where} answers with data without any credentials (the API does not say it is public)`, severity: 'high', notes: [] };
+  if (r.baseline && PRIVATE_PATH.test(r.route.path)) return { title: `${where} answers without credentials — confirm it is meant to be public`, severity: 'medium', notes: [], warn: true };
+  return undefined;
+}
 
 const JWT_KINDS: Record<string, { title: string }> = {
   'jwt-signature-stripped': { title: 'accepts a JWT whose signature was removed' },
@@ -135,11 +174,18 @@ export const jwtVerification = defineCheck({
     const out: FindingDraft[] = [];
     let tried = 0;
     for (const r of probe.results) {
+      // A forged token only proves something where anonymous requests get nothing.
+      const anon = r.attempts.find((a) => a.kind === 'no-credentials');
       for (const a of r.attempts) {
         const k = JWT_KINDS[a.kind];
         if (!k) continue;
         tried++;
-        if (a.verdict.data && !out.some((f) => f.discriminator === a.kind)) out.push(failFor(ctx, r, a, `The API ${k.title}`));
+        if (a.verdict.data && anon?.verdict.data) continue;
+        if (a.verdict.data && anon && !out.some((f) => f.discriminator === a.kind)) {
+          const f = failFor(ctx, r, a, `The API ${k.title}`);
+          f.evidence = { ...f.evidence, notes: [...(f.evidence?.notes ?? []), `without credentials the same request gets ${anon.verdict.why}`] };
+          out.push(f);
+        }
       }
     }
     if (tried === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'no route answered the token holder with data, so tampered tokens had nothing to be compared with' }];
@@ -210,3 +256,94 @@ export const jwtExpiry = defineCheck({
 });
 
 export type { AttemptKind };
+
+/** Responses to requests with broken credentials: what an attacker sees when probing the token check. */
+const BROKEN_CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['malformed-token', 'jwt-signature-stripped', 'jwt-alg-none', 'jwt-tampered-payload', 'no-credentials']);
+
+export const credentialErrorLeak = defineCheck({
+  meta: {
+    id: 'authentication/credential-error-leak',
+    area: 'authentication',
+    severity: 'high',
+    title: 'Bad or missing credentials get a clean 401, never a 5xx or internals',
+    why: 'Attackers probe the token check first; a stack trace or a 500 there shows where verification breaks and which library does it.',
+    breaks: 'Stack traces, file paths and library versions leak to anyone sending a garbage token; a 500 on a bad token often means the check can be bypassed or crashed.',
+    fix: 'Catch verification errors in the authentication middleware and answer 401 with a short message; log the detail server-side.',
+    references: ['OWASP API8:2023', 'OWASP ASVS 7.4.1', 'CWE-209'],
+  },
+  requires: { probe: authProbeGatherer },
+  run({ probe }, ctx) {
+    const out: FindingDraft[] = [];
+    let tried = 0;
+    for (const r of probe.results) {
+      for (const a of r.attempts) {
+        if (!BROKEN_CREDENTIAL_KINDS.has(a.kind)) continue;
+        tried++;
+        const res = a.exchange.response;
+        if (!res) continue;
+        const leaks = findLeaks(res.text());
+        const label = a.kind === 'no-credentials' ? 'no credentials' : `a ${a.kind.replace(/-/g, ' ')}`;
+        if (leaks.length && !out.some((f) => f.discriminator === `${r.route.method} ${r.route.path}:leak`)) {
+          out.push({
+            status: 'fail',
+            title: `${r.route.method} ${r.route.path} shows ${[...new Set(leaks.map((l) => l.kind.replace('-', ' ')))].join(' and ')} to ${label}`,
+            location: routeLocation(ctx, r.route),
+            discriminator: `${r.route.method} ${r.route.path}:leak`,
+            evidence: { ...ctx.evidence.exchange(a.exchange, { bodyLimit: 800 }), notes: leaks.map((l) => `${l.id}: matched`) },
+          });
+        } else if (res.status >= 500 && !out.some((f) => f.discriminator === `${r.route.method} ${r.route.path}:5xx`)) {
+          out.push({
+            status: 'fail',
+            severity: 'medium',
+            title: `${r.route.method} ${r.route.path} answers HTTP ${res.status} to ${label} (expected 401)`,
+            location: routeLocation(ctx, r.route),
+            discriminator: `${r.route.method} ${r.route.path}:5xx`,
+            evidence: ctx.evidence.exchange(a.exchange, { bodyLimit: 300 }),
+          });
+        }
+      }
+    }
+    if (tried === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'no request with missing or broken credentials was sent' }];
+    return out;
+  },
+});
+
+export const specMarksPrivatePublic = defineCheck({
+  meta: {
+    id: 'authentication/spec-security',
+    area: 'authentication',
+    severity: 'low',
+    title: 'The API description does not mark private routes public',
+    why: 'Generated clients, gateways and scanners trust `security: []`: a private route documented as public gets no credentials from clients and no protection from a gateway that enforces the spec.',
+    breaks: 'Tools that follow the spec call private routes anonymously or leave them out of access reviews; the next refactor may drop the check the spec says is not needed.',
+    fix: 'Describe the real requirement in the OpenAPI document: a global `security:` block, with `security: []` only on the few public operations (health, login, public catalogue).',
+    references: ['OpenAPI 3.1 Security Requirement Object', 'OWASP API9:2023 Improper Inventory Management'],
+  },
+  requires: { probe: authProbeGatherer },
+  run({ probe }, ctx) {
+    const claimed = probe.results.filter((r) => r.route.auth === false && r.route.source === 'openapi' && r.route.method === 'GET');
+    if (claimed.length === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'the API description marks no route public (or there is none)' }];
+    const wrong: Array<{ r: RouteAuthResult; why: string }> = [];
+    for (const r of claimed) {
+      const anon = r.attempts.find((a) => a.kind === 'no-credentials');
+      const st = anon?.exchange.response?.status;
+      if ((st === 401 || st === 403) && (r.baseline ? isSuccessStatus(r.baseline.exchange.response?.status) : true)) wrong.push({ r, why: `anonymous HTTP ${st}${r.baseline ? `, ${r.baseline.identity} HTTP ${r.baseline.exchange.response?.status}` : ''}` });
+      else if (anon && judgeAnonymous(r, anon, publicByConfig(ctx, r.route))) wrong.push({ r, why: 'answers private data anonymously (see missing authentication)' });
+    }
+    if (wrong.length === 0) return [];
+    const first = wrong[0]!;
+    return [
+      {
+        status: 'fail',
+        title: `The API description marks ${wrong.length} private route(s) public (security: [])`,
+        location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href, detail: 'OpenAPI security' } : { detail: 'OpenAPI security' },
+        discriminator: 'security-empty',
+        evidence: { ...ctx.evidence.exchange(first.r.attempts[0]!.exchange, { bodyLimit: 200 }), notes: wrong.slice(0, 12).map((w) => `${w.r.route.method} ${w.r.route.path}: ${w.why}`) },
+      },
+    ];
+  },
+});
+
+function isSuccessStatus(s: number | undefined): boolean {
+  return s !== undefined && s >= 200 && s < 300;
+}

@@ -140,3 +140,70 @@ export function statusText(ex: HttpExchange | undefined): string {
   if (!ex.response) return `no response (${ex.error?.code ?? 'error'})`;
   return String(ex.response.status);
 }
+
+/**
+ * Fields that carry personal or account data, as data: found with values in an anonymous answer,
+ * they show a route is private whatever its spec says. Names, not values (values vary by app).
+ */
+export const PERSONAL_FIELDS: ReadonlyArray<{ pattern: RegExp; what: string }> = [
+  { pattern: /^(?:e-?mail|email_?address|contact_?email|billing_?email)$/i, what: 'email addresses' },
+  { pattern: /^(?:phone|phone_?number|mobile|telephone|tel)$/i, what: 'phone numbers' },
+  { pattern: /^(?:ssn|social_?security|national_?id|tax_?id|passport(?:_?number)?)$/i, what: 'national ids' },
+  { pattern: /^(?:dob|date_?of_?birth|birth_?date|birthday)$/i, what: 'dates of birth' },
+  { pattern: /^(?:address|street|home_?address|billing_?address|postal_?address|address_?line_?1)$/i, what: 'postal addresses' },
+  { pattern: /^(?:iban|account_?number|card_?number|pan|card_?last4|last4)$/i, what: 'payment details' },
+  { pattern: /^(?:password|password_?hash|passwd|pwd|password_?salt)$/i, what: 'password hashes' },
+  { pattern: /^(?:api_?key|secret|access_?token|refresh_?token|token)$/i, what: 'credentials' },
+  { pattern: /^(?:diagnosis|diagnoses|medications?|conditions?|allerg(?:y|ies)|insurance_?number)$/i, what: 'health data' },
+  { pattern: /^(?:salary|income|balance)$/i, what: 'financial data' },
+];
+
+/** Personal-data fields (with non-empty values) in a JSON body, and how many records carry them. */
+export function personalData(body: unknown): { kinds: string[]; fields: string[]; records: number } {
+  const fields = new Set<string>();
+  const kinds = new Set<string>();
+  let records = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 5 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v.slice(0, 100)) visit(x, depth + 1);
+      return;
+    }
+    let hit = false;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if ((typeof x === 'string' && x.trim().length >= 3) || (typeof x === 'number' && /balance|salary|income/i.test(k))) {
+        const f = PERSONAL_FIELDS.find((p) => p.pattern.test(k));
+        if (f) {
+          fields.add(k);
+          kinds.add(f.what);
+          hit = true;
+        }
+      } else visit(x, depth + 1);
+    }
+    if (hit) records++;
+  };
+  visit(body, 0);
+  return { kinds: [...kinds], fields: [...fields], records };
+}
+
+/** Visible text runs of an HTML page (6–200 characters, not markup, scripts or styles): the values a page shows. */
+export function htmlTexts(html: string, out = new Set<string>()): Set<string> {
+  const body = html.slice(0, 300_000).replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ');
+  for (const m of body.matchAll(/>([^<>]+)</g)) {
+    const t = m[1]!.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+    if (t.length >= 6 && t.length <= 200 && !/^\d+$/.test(t) && !BORING.test(t)) out.add(t);
+    if (out.size >= 300) break;
+  }
+  return out;
+}
+
+/** Same-origin paths an HTML page links to or posts to (href, action, src attributes). */
+export function htmlLinks(html: string): string[] {
+  const out = new Set<string>();
+  for (const m of html.slice(0, 300_000).matchAll(/\b(?:href|action)\s*=\s*["']([^"'#?]+)(?:[?#][^"']*)?["']/gi)) {
+    const v = m[1]!;
+    if (v.startsWith('/') && !v.startsWith('//')) out.add(v);
+    if (out.size >= 200) break;
+  }
+  return [...out];
+}

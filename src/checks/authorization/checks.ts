@@ -1,7 +1,7 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
 import { notTestedDraft, pairEvidence, routeLocation, withPass } from '../authentication/checks.js';
-import { accessProbeGatherer, type AccessProbe, type BolaCase } from './probe.js';
+import { accessProbeGatherer, type AccessProbe, type BolaCase } from '../../probes/authorization/probe.js';
 
 function skipFor(ctx: CheckContext, reason: string): FindingDraft[] {
   return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason }];
@@ -14,6 +14,7 @@ const VERB: Record<BolaCase['operation'], string> = {
   update: 'change',
   delete: 'delete',
   write: 'write to',
+  credentials: 'change the password of',
   'tenant-query': 'list',
 };
 
@@ -41,12 +42,22 @@ export const tenantIsolation = defineCheck({
       const title =
         c.operation === 'tenant-query'
           ? `${c.attacker} lists ${c.victim}'s records by setting ?${c.param}= on ${c.route.method} ${c.route.path}`
-          : `${c.attacker} can ${verb} ${c.victim}'s (another tenant's) object through ${c.route.method} ${c.route.path}`;
-      const notes = [c.proof, ...(c.after ? [`${c.victim}'s read afterwards: ${c.after.request.method} ${new URL(c.after.request.url).pathname} → ${c.after.response?.status ?? 'no response'}`] : [])];
+          : c.operation === 'credentials'
+            ? `${c.attacker} can change ${c.victim}'s password through ${c.route.method} ${c.route.path}`
+            : `${c.attacker} can ${verb} ${c.victim}'s (another tenant's) object through ${c.route.method} ${c.route.path}`;
+      const notes = [
+        c.proof,
+        ...(c.after ? [`${c.victim}'s read afterwards: ${c.after.request.method} ${new URL(c.after.request.url).pathname} → ${c.after.response?.status ?? 'no response'}`] : []),
+        ...(c.restore ? [c.restore.outcome] : []),
+        ...(c.sources && Object.keys(c.sources).length ? [`ids used: ${Object.entries(c.sources).map(([k, v]) => `{${k}} from ${v}`).join('; ')}`] : []),
+      ];
       const evidence = c.owner
-        ? pairEvidence(ctx, { label: `as ${c.victim} (owner)`, exchange: c.owner }, { label: `as ${c.attacker} (other tenant)`, exchange: c.attack }, notes)
+        ? c.operation === 'credentials'
+          ? pairEvidence(ctx, { label: `as ${c.attacker} (other tenant): set ${c.victim}'s password`, exchange: c.attack }, { label: `${c.victim} logs in with the new password`, exchange: c.owner }, notes)
+          : pairEvidence(ctx, { label: `as ${c.victim} (owner)`, exchange: c.owner }, { label: `as ${c.attacker} (other tenant)`, exchange: c.attack }, notes)
         : { ...ctx.evidence.exchange(c.attack), notes };
       if (c.after && c.owner) evidence.response = `${evidence.response}\n\n# as ${c.victim} afterwards\n${ctx.evidence.exchange(c.after, { bodyLimit: 300 }).response ?? ''}`;
+      for (const r of c.restore?.exchanges ?? []) evidence.response = `${evidence.response}\n\n# restore\n${ctx.evidence.exchange(r, { bodyLimit: 200 }).response ?? ''}`;
       out.push({
         status: 'fail',
         ...(c.operation === 'read' || c.operation === 'export' || c.operation === 'download' || c.operation === 'tenant-query' ? {} : { severity: 'critical' as const }),
@@ -116,7 +127,12 @@ export const massAssignment = defineCheck({
         ? pairEvidence(ctx, { label: `as ${c.identity}: the write`, exchange: c.request }, { label: `as ${c.readback.request.identity ?? c.identity}: read back`, exchange: c.readback }, notes)
         : { ...ctx.evidence.exchange(c.request), notes };
       evidence.reproduce = ctx.evidence.exchange(c.request).reproduce ?? evidence.reproduce ?? '';
-      const what = c.target === 'profile' ? `${c.identity} changes its own ${fields.join(', ')}` : `${c.route.method} ${c.route.path} takes ${fields.join(', ')} from the request`;
+      const what =
+        c.target === 'profile'
+          ? `${c.identity} changes its own ${fields.join(', ')}`
+          : c.target === 'signup'
+            ? `a new account sets its own ${fields.join(', ')} at signup (${c.route.method} ${c.route.path})`
+            : `${c.route.method} ${c.route.path} takes ${fields.join(', ')} from the request`;
       out.push({ status: 'fail', title: `Mass assignment: ${what}`, location: routeLocation(ctx, c.route), evidence, discriminator: c.target });
     }
     return [...withPass(ctx, out, probe.mass.length), ...notTestedDraft(ctx, 'mass assignment', probe.notTested.filter((n) => n.check === 'mass-assignment'))];

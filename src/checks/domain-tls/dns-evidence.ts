@@ -91,12 +91,16 @@ export async function dnsEvidence(resolver: Resolver, names: Array<{ name: strin
   for (const n of names) if (!wanted.has(n.name)) wanted.set(n.name, n.role);
   for (const n of [...wanted.keys()]) {
     const { apex } = await findZoneApex(resolver, n);
-    const zoneApex = apex ?? n;
-    apexOf.set(n, zoneApex);
-    if (!wanted.has(zoneApex)) wanted.set(zoneApex, 'apex');
-    if (!wanted.has(`www.${zoneApex}`)) wanted.set(`www.${zoneApex}`, 'www');
-    apexOf.set(zoneApex, zoneApex);
-    apexOf.set(`www.${zoneApex}`, zoneApex);
+    if (!apex) {
+      // No SOA found: the apex is unknown, so no apex or www. name is invented (never www.www.<name>).
+      apexOf.set(n, n);
+      continue;
+    }
+    apexOf.set(n, apex);
+    if (!wanted.has(apex)) wanted.set(apex, 'apex');
+    if (!wanted.has(`www.${apex}`)) wanted.set(`www.${apex}`, 'www');
+    apexOf.set(apex, apex);
+    apexOf.set(`www.${apex}`, apex);
   }
   const hostnames = await Promise.all([...wanted].map(([name, role]) => hostname(resolver, name, role)));
   const apexes = [...new Set(apexOf.values())];

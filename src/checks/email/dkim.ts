@@ -74,6 +74,21 @@ export const dkimKeys = defineCheck({
         continue;
       }
       if (key.revoked) {
+        // The user named this selector as one their mail is signed with: if no other named selector has a
+        // working key, every message fails DKIM.
+        const otherWorking = mail.dkim.some((o) => o !== s && o.source === 'config' && o.keys.length === 1 && o.keys[0]!.ok && !o.keys[0]!.revoked);
+        if (s.source === 'config' && !otherWorking) {
+          out.push({
+            status: 'fail',
+            severity: 'high',
+            title: `DKIM key at the selector you named, "${s.selector}", is revoked (empty p=): mail signed with it fails DKIM`,
+            location,
+            evidence: { notes: [...notes, `--dkim-selector ${s.selector}: no other named selector has a working key`] },
+            fix: `Re-enable DKIM in your mail provider and publish the key it shows at ${s.name} (TXT "v=DKIM1; k=rsa; p=<base64 public key>"), or sign with a selector that has a key and name that one instead.`,
+            discriminator: s.selector,
+          });
+          continue;
+        }
         out.push({ status: 'warn', severity: 'low', title: `DKIM selector "${s.selector}" is revoked (empty p=)`, location, evidence: { notes }, fix: `Nothing to do if you retired ${s.selector} on purpose; mail still signed with it fails DKIM. Delete TXT ${s.name} once no mail uses it.`, discriminator: s.selector });
         continue;
       }
@@ -90,7 +105,16 @@ export const dkimKeys = defineCheck({
         out.push({ status: 'warn', severity: 'low', title: `DKIM key "${s.selector}" is in testing mode (t=y)`, location, evidence: { notes }, fix: `Publish TXT at ${s.name}: "${withoutTestingFlag(record)}" — with t=y receivers treat failed signatures like unsigned mail.`, discriminator: `${s.selector}-testing` });
       }
     }
-    if (found.length === 0 && mail.configuredSelectors.length === 0) {
+    const unanswered = mail.dkim.filter((x) => x.rcode !== 'NOERROR' && x.rcode !== 'NXDOMAIN');
+    if (found.length === 0 && mail.configuredSelectors.length === 0 && mail.dkim.length > 0 && unanswered.length === mail.dkim.length) {
+      out.push({
+        status: 'error',
+        location: { domain: d, record: `TXT <selector>._domainkey.${d}` },
+        reason: `every DKIM selector lookup under ${d} failed (${[...new Set(unanswered.map((x) => x.rcode))].join(', ')}): DKIM could not be checked`,
+        evidence: { notes: unanswered.slice(0, 5).map((x) => `${x.name} TXT → ${x.rcode}${x.error ? `: ${x.error}` : ''}`) },
+        discriminator: 'lookups-failed',
+      });
+    } else if (found.length === 0 && mail.configuredSelectors.length === 0) {
       out.push({
         status: 'warn',
         severity: 'medium',

@@ -115,7 +115,8 @@ async function gatherMx(resolver: Resolver, domain: string): Promise<MxEvidence>
 async function gatherDkim(resolver: Resolver, domain: string, configured: string[]): Promise<DkimSelectorEvidence[]> {
   const wanted = new Map<string, { source: 'config' | 'common'; provider?: string }>();
   for (const s of configured) wanted.set(s.toLowerCase(), { source: 'config' });
-  for (const h of COMMON_SELECTORS) if (!wanted.has(h.selector)) wanted.set(h.selector, { source: 'common', provider: h.provider });
+  // Named selectors are the answer: guessing 38 more only adds queries and noise.
+  if (configured.length === 0) for (const h of COMMON_SELECTORS) if (!wanted.has(h.selector)) wanted.set(h.selector, { source: 'common', provider: h.provider });
   return Promise.all(
     [...wanted].map(async ([selector, meta]): Promise<DkimSelectorEvidence> => {
       const name = `${selector}._domainkey.${domain}`;

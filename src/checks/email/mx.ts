@@ -19,7 +19,9 @@ export const mxRecords = defineCheck({
     const location = { domain: d, record: recordLabel('MX', d) };
     const broken = dnsFailure(mail.mx.rcode, d, 'MX', d, mail.mx.error);
     if (broken) return [broken];
-    const sends = mail.mailExpected || (mail.spf.records.length > 0 && !/^v=spf1\s+-all\s*$/i.test(mail.spf.record ?? ''));
+    // "v=spf1 -all" declares the domain sends nothing, whoever named it as a mail domain (`domain` always does).
+    const sendsNothing = mail.spf.records.length === 1 && /^v=spf1\s+-all\s*$/i.test(mail.spf.record ?? '');
+    const sends = !sendsNothing && (mail.mailExpected || mail.spf.records.length > 0);
     const microsoftHost = `${d.replace(/\./g, '-')}.mail.protection.outlook.com`;
     if (mail.mx.nullMx) {
       if (!sends) return [{ status: 'pass', title: `${d} declares it receives no mail (null MX) and sends none`, location, evidence: { notes: [`${d} MX → 0 .`] } }];

@@ -116,7 +116,23 @@ export const spfRecord = defineCheck({
         }),
       );
     }
-    return [{ status: 'pass', title: `${d} has one valid SPF record`, location, evidence: { notes: [`TXT ${d}: "${spf.record}"`, ...spf.warnings] } }];
+    const out: FindingDraft[] = [{ status: 'pass', title: `${d} has one valid SPF record`, location, evidence: { notes: [`TXT ${d}: "${spf.record}"`, ...spf.warnings.filter((w) => !/ptr mechanism/.test(w))] } }];
+    if (spf.ptrTerms.length > 0) {
+      const own = spf.ptrTerms.filter((p) => p.inDomain === d);
+      const without = ['v=spf1', ...spf.record!.slice(6).split(' ').filter((t) => t && !own.some((p) => p.term === t))].join(' ');
+      out.push({
+        status: 'warn',
+        severity: 'low',
+        title: `SPF of ${d} uses the ptr mechanism (${spf.ptrTerms.map((p) => `"${p.term}"${p.inDomain === d ? '' : ` in ${p.inDomain}`}`).join(', ')})`,
+        location,
+        evidence: { notes: [`TXT ${d}: "${spf.record}"`, 'RFC 7208 §5.5: ptr is slow and unreliable and SHOULD NOT be used; some receivers ignore it or treat it as a failure'] },
+        fix: own.length
+          ? `Publish TXT at ${d}: "${without}" — list the sending hosts with ip4:/ip6: or a: instead of ptr.`
+          : `Ask the provider whose record uses ptr (${spf.ptrTerms.map((p) => p.inDomain).join(', ')}) for a record without it, or list its sending ranges with ip4:/ip6: yourself.`,
+        discriminator: 'ptr',
+      });
+    }
+    return out;
   },
 });
 
@@ -189,8 +205,8 @@ export const spfPolicy = defineCheck({
     id: 'email/spf-policy',
     area: 'email',
     severity: 'high',
-    title: 'SPF rejects everyone it does not list (-all best, ~all acceptable; never +all or ?all)',
-    why: 'The "all" at the end says what happens to mail from servers you did not list: "+all" authorises the whole internet, "?all" says nothing.',
+    title: 'SPF rejects everyone it does not list (-all best, ~all acceptable; never +all, ?all or ranges wider than /8)',
+    why: 'The "all" at the end says what happens to mail from servers you did not list: "+all" authorises the whole internet, "?all" says nothing. An ip4 range wider than /8 (or ip6 wider than /16), here or in an include, authorises strangers just the same.',
     breaks: 'Anyone can send mail that passes SPF as your domain (phishing your customers with real-looking password resets).',
     fix: 'End the record with "-all" once every sending service is listed ("~all" while you are still finding them).',
     references: REFS,
@@ -202,21 +218,30 @@ export const spfPolicy = defineCheck({
     const location = spfLocation(mail);
     if (spf.records.length !== 1 || !spf.parsed?.ok) return [{ status: 'skip', location, reason: 'no single valid SPF record to judge (see email/spf-record)' }];
     const record = spf.record!;
-    const stranger = spf.strangers.find((s) => s.outcome.result === 'pass');
-    const notes = [`TXT ${d}: "${record}"`, `policy ends with: ${spf.terminal}`, ...spf.strangers.map((s) => `check_host(${s.ip}, ${d}) → ${s.outcome.result}: ${s.outcome.reason}`)];
+    const notes = [`TXT ${d}: "${record}"`, `policy ends with: ${spf.terminal}`];
     const viaRedirect = spf.terminal.includes('→');
     const where = viaRedirect ? `the record reached by ${spf.parsed.redirect?.text}` : `TXT at ${d}`;
-    if (stranger) {
+    const open = spf.openTerms;
+    if (open.length > 0) {
+      const own = open.filter((o) => o.inDomain === d);
+      const first = open[0]!;
+      const openNotes = open.map((o) => `"${o.term}" in ${o.chain.length > 1 ? `${o.inDomain} (reached by ${o.chain.join(' → ')} → ${o.inDomain})` : `the record of ${d}`}: ${o.why}`);
+      const plusAllOnly = own.length === open.length && own.every((o) => /^\+?all$/i.test(o.term)) && !viaRedirect;
+      const fix = plusAllOnly
+        ? `Publish TXT at ${d}: "${withAll(record, '-')}" (or "~all" while you confirm every sender is listed).`
+        : own.length
+          ? `In ${where}, replace ${own.map((o) => `"${o.term}"`).join(', ')} with the exact ranges or includes of the services that send your mail, and keep "-all" at the end.`
+          : `Remove "${first.chain[1] ? `include:${first.chain[1]}` : first.term}" from ${where} (it authorises nearly every address through ${first.inDomain}), or ask that provider for a narrower include.`;
       return [
         {
           status: 'fail',
-          title: spf.allQualifier === '+' ? `SPF of ${d} ends in +all: any server may send as ${d}` : `SPF of ${d} authorises any server (${stranger.outcome.mechanism ?? 'a term'} matches an address nobody owns)`,
+          severity: 'high',
+          title: spf.allQualifier === '+' && own.some((o) => /^\+?all$/i.test(o.term))
+            ? `SPF of ${d} ends in +all: any server may send as ${d}`
+            : `SPF of ${d} authorises nearly any server: ${first.chain.length > 1 ? `include:${first.chain[1]} → ` : ''}"${first.term}"`,
           location,
-          evidence: { notes },
-          fix:
-            spf.allQualifier === '+' && !viaRedirect
-              ? `Publish TXT at ${d}: "${withAll(record, '-')}" (or "~all" while you confirm every sender is listed).`
-              : `Remove the term that matches every address (${stranger.outcome.reason}) from ${where}, and end the record with "-all".`,
+          evidence: { notes: [...notes, ...openNotes] },
+          fix,
           discriminator: 'open',
         },
       ];
@@ -224,13 +249,13 @@ export const spfPolicy = defineCheck({
     if (spf.allQualifier === '?' || spf.allQualifier === undefined) {
       return [
         {
-          status: 'fail',
+          status: 'warn',
           severity: 'medium',
           title: spf.allQualifier === '?' ? `SPF of ${d} ends in ?all (neutral): spoofed mail is not rejected` : `SPF of ${d} has no "all": receivers treat unlisted senders as neutral`,
           location,
           evidence: { notes },
           fix: viaRedirect ? `End ${where} with "-all" (or "~all").` : `Publish TXT at ${d}: "${withAll(record, '-')}" (or "${withAll(record, '~')}" while you confirm every sender is listed).`,
-          discriminator: 'weak',
+          discriminator: 'neutral',
         },
       ];
     }

@@ -1,6 +1,14 @@
 import { defineCheck } from '../../engine/check.js';
 import { mailGatherer } from './evidence.js';
+import type { FindingDraft } from '../../engine/check.js';
+import type { DnsRcode } from '../../net/dns/types.js';
 import { recordLabel } from './shared.js';
+
+/** A lookup that got no usable answer: say so, never "no record". */
+function lookupFailed(rcode: DnsRcode, name: string, domain: string): FindingDraft | undefined {
+  if (rcode === 'NOERROR' || rcode === 'NXDOMAIN') return undefined;
+  return { status: 'error', location: { domain, record: recordLabel('TXT', name) }, reason: `the TXT lookup of ${name} failed (${rcode}): whether it is published is unknown`, evidence: { notes: [`${name} TXT → ${rcode}`] } };
+}
 
 export const mtaSts = defineCheck({
   meta: {
@@ -18,6 +26,8 @@ export const mtaSts = defineCheck({
     const d = mail.domain;
     const s = mail.mtaSts;
     const location = { domain: d, record: recordLabel('TXT', s.name) };
+    const failed = lookupFailed(s.rcode, s.name, d);
+    if (failed) return [failed];
     if (s.records.length === 0) {
       const mxLines = (mail.mx.hosts.length ? mail.mx.hosts.map((h) => h.exchange) : [`<your MX host>`]).map((h) => `"mx: ${h}"`).join(', ');
       return [{ status: 'warn', title: `No MTA-STS record at ${s.name}`, location, fix: `Serve https://mta-sts.${d}/.well-known/mta-sts.txt with the lines "version: STSv1", "mode: testing", ${mxLines}, "max_age: 604800" (switch to "mode: enforce" once TLS-RPT reports are clean), then publish TXT at ${s.name}: "v=STSv1; id=20261123T000000".` }];
@@ -45,6 +55,8 @@ export const tlsRpt = defineCheck({
     const d = mail.domain;
     const s = mail.tlsRpt;
     const location = { domain: d, record: recordLabel('TXT', s.name) };
+    const failed = lookupFailed(s.rcode, s.name, d);
+    if (failed) return [failed];
     if (s.records.length === 0) return [{ status: 'warn', title: `No TLS-RPT record at ${s.name}`, location, fix: `Publish TXT at ${s.name}: "v=TLSRPTv1; rua=mailto:tls-reports@${d}".` }];
     if (s.records.length > 1 || !s.parsed?.ok) {
       return [{ status: 'warn', title: `The TLS-RPT record at ${s.name} is invalid`, location, evidence: { notes: [...s.records.map((r) => `TXT ${s.name}: "${r}"`), ...(s.parsed?.errors ?? ['more than one record'])] }, fix: `Publish exactly one TXT at ${s.name}: "v=TLSRPTv1; rua=mailto:tls-reports@${d}".` }];

@@ -3,8 +3,8 @@ import { repoScanGatherer } from '../../secrets/gatherers.js';
 import { hitDraft } from './hit-finding.js';
 
 /**
- * Credentials that were removed from the tree but live on in git history. Secrets still in the tree
- * are reported once, by `secrets/committed-secret` (with the commit that introduced them).
+ * Credentials that were removed from a path but live on in git history at that path. A secret still at
+ * the same path is reported once, by `secrets/committed-secret` (with the commit that introduced it).
  */
 export const historySecrets = defineCheck({
   meta: {
@@ -20,9 +20,20 @@ export const historySecrets = defineCheck({
   requires: { scan: repoScanGatherer },
   run({ scan }) {
     if (!scan.history) throw new NotApplicable(scan.historyError ?? 'git history was not scanned: run launchready scan --history');
-    const inTree = new Set(scan.tree.hits.map((h) => `${h.ruleId}\u0000${h.redacted.sha256}`));
+    // A secret still at the same path is the committed-secret finding; removed from this path, it is a
+    // history finding here even when the same value still lives at another path.
+    const key = (h: { ruleId: string; redacted: { sha256: string }; origin: { path: string } }) => `${h.ruleId}\u0000${h.redacted.sha256}\u0000${h.origin.path}`;
+    const inTree = new Set(scan.tree.hits.map(key));
+    const elsewhere = new Map<string, string>();
+    for (const h of scan.tree.hits) if (!elsewhere.has(`${h.ruleId}\u0000${h.redacted.sha256}`)) elsewhere.set(`${h.ruleId}\u0000${h.redacted.sha256}`, h.origin.path);
     return scan.history.hits
-      .filter((h) => !inTree.has(`${h.ruleId}\u0000${h.redacted.sha256}`))
-      .map((h) => hitDraft(h, 'history', { titleSuffix: `in git history (${h.origin.path}, commit ${(h.origin.commit ?? '').slice(0, 8)})`, extraNotes: ['no longer in the working tree, still in every clone'] }));
+      .filter((h) => !inTree.has(key(h)))
+      .map((h) => {
+        const still = elsewhere.get(`${h.ruleId}\u0000${h.redacted.sha256}`);
+        return hitDraft(h, 'history', {
+          titleSuffix: `in git history (${h.origin.path}, commit ${(h.origin.commit ?? '').slice(0, 8)})`,
+          extraNotes: [still ? `removed from ${h.origin.path}, but the same value is still in the working tree at ${still}` : 'no longer in the working tree, still in every clone'],
+        });
+      });
   },
 });

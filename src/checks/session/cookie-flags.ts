@@ -1,36 +1,14 @@
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
-import { NotApplicable } from '../../engine/check.js';
-import { defineGatherer } from '../../engine/check.js';
 import { isDeletion, parseSetCookie } from '../../identity/cookies.js';
-import { sessionsGatherer } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
-import { publicPagesGatherer } from '../../surface/pages.js';
+import { setCookiesSeen } from '../../probes/session/set-cookies.js';
+
+export type { SeenCookie } from '../../probes/session/set-cookies.js';
 
 /** Cookies a script legitimately reads (double-submit CSRF tokens, consent, UI prefs). */
 const SCRIPT_READABLE = /^(?:_?csrf(?:[-_]?token)?|xsrf-token|_xsrf|csrftoken|cookie[-_]?consent|theme|locale|lang)$/i;
 /** Names that carry a login. */
 const SESSIONISH = /sess|sid|auth|token|jwt|login|remember|connect\.sid|^id$/i;
-
-export interface SeenCookie {
-  header: string;
-  exchange: HttpExchange;
-}
-
-const setCookiesSeen = defineGatherer<SeenCookie[]>({
-  id: 'session/set-cookies-seen',
-  async gather(ctx) {
-    const exchanges: HttpExchange[] = [];
-    const pages = await ctx.gather(publicPagesGatherer);
-    exchanges.push(pages.landing, ...(pages.login ? [pages.login] : []), ...pages.others);
-    try {
-      const { sessions } = await ctx.gather(sessionsGatherer);
-      for (const s of sessions.values()) exchanges.push(...s.loginExchanges);
-    } catch (err) {
-      if (!(err instanceof NotApplicable)) throw err;
-    }
-    return exchanges.flatMap((exchange) => (exchange.response?.setCookies ?? []).map((header) => ({ header, exchange })));
-  },
-});
 
 export const cookieFlags = defineCheck({
   meta: {
@@ -45,7 +23,7 @@ export const cookieFlags = defineCheck({
   },
   requires: { cookies: setCookiesSeen },
   run({ cookies }, ctx) {
-    if (cookies.length === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'no Set-Cookie header was seen on the pages and logins tested' }];
+    if (cookies.length === 0) return [{ status: 'skip', location: ctx.target.baseUrl ? { url: ctx.target.baseUrl.href } : {}, reason: 'no Set-Cookie header was seen on the pages, logins and API responses of this run' }];
     const out: FindingDraft[] = [];
     const judged = new Set<string>();
     const overHttps = (ex: HttpExchange): boolean => ex.request.url.startsWith('https:');

@@ -5,3 +5,5 @@ import { inviteTokenReuse, resetTokenReuse, sessionAfterLogout, sessionAfterPass
 /** Checks of the `session` area, in the order they run. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const checks: Check<any>[] = [cookieFlags, sessionAfterLogout, sessionFixation, sessionAfterPasswordChange, resetTokenReuse, inviteTokenReuse];
+import { signedCookieSecret } from './signed-cookie-secret.js';
+checks.push(signedCookieSecret);

@@ -1,7 +1,7 @@
 import { defineCheck, type CheckMeta, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
 import type { Evidence } from '../../model/finding.js';
-import { sessionLifecycleGatherer, type LifecycleResult, type LifecycleTest } from './lifecycle.js';
+import { sessionLifecycleGatherer, type LifecycleResult, type LifecycleTest } from '../../probes/session/lifecycle.js';
 
 /** Every step of a flow as one piece of evidence; the last request is the one to reproduce. */
 function stepsEvidence(ctx: CheckContext, r: LifecycleResult): Evidence {

@@ -19,6 +19,7 @@ interface DomainFlags {
   failOn: string;
   timeout?: number;
   www: boolean;
+  host?: string[];
   verbose?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function domainCommand(): Command {
     .option('--resolve <host:port:address>', "connect to ADDRESS for HOST:PORT (curl's meaning); repeatable", collect)
     .option('--connect-to <host:port:host2:port2>', 'connect to HOST2:PORT2 for HOST:PORT (curl); repeatable', collect)
     .option('--no-www', 'do not check www.DOMAIN')
+    .option('--host <host>', 'another hostname to check, e.g. shop.example.com (repeatable): DNS, dangling CNAMEs, TLS', collect)
     .option('--timeout <ms>', 'deadline per connection or request in ms', positiveInt('--timeout'))
     .addOption(formatOption())
     .option('-o, --out <file>', 'write the report to a file')
@@ -64,6 +66,7 @@ export function domainCommand(): Command {
           ...(flags.ca ? { caFile: flags.ca } : {}),
           ...(flags.timeout ? { timeoutMs: flags.timeout } : {}),
           includeWww: flags.www,
+          ...(flags.host ? { hosts: flags.host } : {}),
           failOn: failOnValue(flags.failOn),
           env: process.env,
           signal: controller.signal,

@@ -14,7 +14,7 @@ export function initCommand(): Command {
       if (existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} already exists (use --force to overwrite, or --out FILE)`);
       const d: Discovery = url ? await discover(url) : { notes: [] };
       writeAtomic(flags.out, starterConfig(d));
-      const found = [d.openapi && `OpenAPI at ${d.openapi}`, d.loginPage && `login page ${d.loginPage}`, d.health && `health ${d.health}`].filter(Boolean);
+      const found = [d.openapi && `OpenAPI at ${d.openapi}`, d.loginPage && `login page ${d.loginPage}`, d.health && `health ${d.health}`, ...Object.entries(d.endpoints ?? {}).map(([k, v]) => `${k} ${v}`), d.routes?.length && `${d.routes.length} API route(s)`, d.crawl && `crawled ${d.crawl.pages} page(s) in ${(d.crawl.ms / 1000).toFixed(1)} s`].filter(Boolean);
       process.stdout.write(`Wrote ${flags.out}${found.length ? ` (found ${found.join(', ')})` : ''}.\n`);
       for (const n of d.notes) process.stdout.write(`Note: ${n}\n`);
       process.stdout.write('Next: add two identities in different tenants, then run: launchready audit --config ' + flags.out + '\n');

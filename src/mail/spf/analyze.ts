@@ -1,12 +1,12 @@
 import type { DnsRcode } from '../../net/dns/types.js';
-import { checkHost, fetchSpfRecord, type SpfOutcome, type SpfResolver } from './evaluate.js';
+import { fetchSpfRecord, type SpfResolver } from './evaluate.js';
 import { isQueryableName, toTargetName, type MacroPart } from './macro.js';
-import { isSpfRecord, LOOKUP_KINDS, parseSpf, type SpfQualifier, type SpfRecord } from './parse.js';
+import { isSpfRecord, LOOKUP_KINDS, parseSpf, type SpfMechanism, type SpfQualifier, type SpfRecord } from './parse.js';
 
 /**
  * A domain's SPF policy as a whole, for judging it: the record, every include/redirect it pulls in,
  * the worst-case count of DNS-querying terms (what a receiver spends on a sender that matches late),
- * void lookups, and what check_host() gives an address nobody authorised.
+ * void lookups, and the terms that authorise (nearly) every address, judged from the mechanisms.
  */
 
 export interface SpfNode {
@@ -55,12 +55,28 @@ export interface SpfAnalysis {
   /** Problems in records reached through include/redirect, with where they are. */
   problems: string[];
   warnings: string[];
-  /** check_host() for documentation addresses nobody can legitimately authorise. */
-  strangers: Array<{ ip: string; outcome: SpfOutcome }>;
+  /**
+   * Terms that authorise (nearly) the whole internet, wherever they sit in the include/redirect tree:
+   * `+all`, ip4 prefixes wider than /8, ip6 prefixes wider than /16 (and a/mx with such CIDR lengths).
+   */
+  openTerms: SpfOpenTerm[];
+  /** `ptr` mechanisms anywhere in the tree (RFC 7208 §5.5: SHOULD NOT be used). */
+  ptrTerms: Array<{ term: string; inDomain: string }>;
 }
 
-/** Addresses reserved for documentation (RFC 5737, RFC 3849): no real policy authorises them. */
-export const STRANGER_IPS = ['192.0.2.1', '2001:db8::1'];
+export interface SpfOpenTerm {
+  term: string;
+  /** The record the term is in. */
+  inDomain: string;
+  /** The domains from the checked one down to the record holding the term. */
+  chain: string[];
+  why: string;
+}
+
+/** Widest prefixes that are still one organisation's network: wider ranges authorise strangers. */
+export const MIN_IPV4_PREFIX = 8;
+export const MIN_IPV6_PREFIX = 16;
+
 const MAX_DEPTH = 12;
 
 function staticTarget(parts: MacroPart[] | undefined, domain: string): string | undefined {
@@ -84,6 +100,19 @@ interface Walk {
   senderDependent: string[];
   problems: string[];
   warnings: string[];
+  openTerms: SpfOpenTerm[];
+  ptrTerms: Array<{ term: string; inDomain: string }>;
+}
+
+/** Why a mechanism (qualifier +) matches nearly every address, or undefined. */
+function openness(m: SpfMechanism): string | undefined {
+  if (m.qualifier !== '+') return undefined;
+  if (m.kind === 'all') return '+all matches every address';
+  if (m.kind === 'ip4' && m.network && m.network.prefix < MIN_IPV4_PREFIX) return `a /${m.network.prefix} IPv4 range (${2 ** (32 - m.network.prefix) >= 2 ** 31 ? 'half of all addresses or more' : `${(2 ** (32 - m.network.prefix)).toLocaleString('en')} addresses`}) — wider than /${MIN_IPV4_PREFIX}`;
+  if (m.kind === 'ip6' && m.network && m.network.prefix < MIN_IPV6_PREFIX) return `a /${m.network.prefix} IPv6 range — wider than /${MIN_IPV6_PREFIX}`;
+  if ((m.kind === 'a' || m.kind === 'mx') && m.cidr4 !== undefined && m.cidr4 < MIN_IPV4_PREFIX) return `"/${m.cidr4}" widens every address it finds to a range wider than /${MIN_IPV4_PREFIX}`;
+  if ((m.kind === 'a' || m.kind === 'mx') && m.cidr6 !== undefined && m.cidr6 < MIN_IPV6_PREFIX) return `"//${m.cidr6}" widens every IPv6 address it finds to a range wider than /${MIN_IPV6_PREFIX}`;
+  return undefined;
 }
 
 async function voidCheck(w: Walk, term: string, inDomain: string, name: string, types: Array<'A' | 'AAAA' | 'MX'>): Promise<void> {
@@ -105,6 +134,9 @@ async function walkRecord(w: Walk, domain: string, record: SpfRecord, path: stri
   let lookups = 0;
   const hasAll = record.mechanisms.some((m) => m.kind === 'all');
   for (const m of record.mechanisms) {
+    const open = openness(m);
+    if (open) w.openTerms.push({ term: m.text, inDomain: domain, chain: path, why: open });
+    if (m.kind === 'ptr') w.ptrTerms.push({ term: m.text, inDomain: domain });
     if (!LOOKUP_KINDS.includes(m.kind)) continue;
     lookups++;
     const target = staticTarget(m.domainParts, domain);
@@ -199,7 +231,7 @@ export async function analyzeSpf(resolver: SpfResolver, domain: string): Promise
   const d = domain.toLowerCase().replace(/\.$/, '');
   const answer = await resolver.query(d, 'TXT');
   const records = answer.records.flatMap((r) => (r.type === 'TXT' ? [r.data] : [])).filter(isSpfRecord);
-  const w: Walk = { resolver, voids: [], mxOverLimit: [], senderDependent: [], problems: [], warnings: [] };
+  const w: Walk = { resolver, voids: [], mxOverLimit: [], senderDependent: [], problems: [], warnings: [], openTerms: [], ptrTerms: [] };
   const analysis: SpfAnalysis = {
     domain: d,
     rcode: answer.rcode,
@@ -212,7 +244,8 @@ export async function analyzeSpf(resolver: SpfResolver, domain: string): Promise
     terminal: '',
     problems: w.problems,
     warnings: w.warnings,
-    strangers: [],
+    openTerms: w.openTerms,
+    ptrTerms: w.ptrTerms,
   };
   if (records.length !== 1) return analysis;
   analysis.record = records[0]!;
@@ -223,8 +256,5 @@ export async function analyzeSpf(resolver: SpfResolver, domain: string): Promise
   const terminal = await terminalOf(resolver, d, analysis.parsed);
   analysis.allQualifier = terminal.qualifier;
   analysis.terminal = terminal.text;
-  for (const ip of STRANGER_IPS) {
-    analysis.strangers.push({ ip, outcome: await checkHost(ip, d, `postmaster@${d}`, d, resolver) });
-  }
   return analysis;
 }

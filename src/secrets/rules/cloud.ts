@@ -34,12 +34,16 @@ export const cloudRules: RuleTable = [
   {
     id: 'aws-session-token',
     title: 'AWS session token',
-    keywords: ['session_token', 'sessiontoken', 'security_token'],
-    pattern: assignedTo(String.raw`aws[\w.-]{0,10}?(?:session|security)[_-]?token|sessionToken`, String.raw`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+=]{100,}`, String.raw`[\w.-]{0,10}?`),
+    // The STS token format is distinctive by itself (base64 of a fixed binary header): found by value,
+    // whatever it is assigned to (S3_SESSION_TOKEN=, Terraform `token =`, SessionToken in JSON), at any length.
+    keywords: ['iqojb3jpz2lux2vj', 'fwogzxivyxdz', 'fqogzxivyxdz'],
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9+/])(?<secret>(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{100,4000}={0,2})(?![A-Za-z0-9+/=])`),
+    entropy: 4,
+    validate: () => ok(['temporary STS credentials: valid until they expire (up to 36 hours), together with the access key id and secret']),
     severity: 'high',
     examples: {
-      truePositives: ['AWS_SESSION_TOKEN=IQoJb3JpZ2luX2Vj{{b64:300}}'],
-      trueNegatives: ['AWS_SESSION_TOKEN=${TOKEN}'],
+      truePositives: ['AWS_SESSION_TOKEN=IQoJb3JpZ2luX2Vj{{b64:300}}', 'S3_SESSION_TOKEN=FwoGZXIvYXdz{{b64:900}}', 'token = "IQoJb3JpZ2luX2Vj{{b64:600}}=="'],
+      trueNegatives: ['AWS_SESSION_TOKEN=${TOKEN}', 'IQoJb3JpZ2luX2Vj{{b64:20}}'],
     },
   },
   {

@@ -24,6 +24,7 @@ export const databaseRules: RuleTable = [
       const pw = safeDecode(password);
       if (/^\$|^%|^\*+$|^<|^\{|^\[/.test(pw)) return no('templated password');
       if (TRIVIAL_PASSWORDS.has(pw.toLowerCase())) return no('a documentation or local-development default password');
+      if (pw.toLowerCase() === safeDecode(ctx.groups.user ?? '').toLowerCase()) return no('the password is the user name: a local-development default');
       const host = ctx.groups.host ?? '';
       const scheme = (ctx.groups.scheme ?? '').toLowerCase();
       const kind = scheme.startsWith('mongo') ? 'MongoDB' : scheme.startsWith('redis') ? 'Redis' : scheme.startsWith('amqp') ? 'message broker' : 'database';

@@ -15,6 +15,16 @@ const NOT_SECRET_NAME =
 /** The same words as camelCase parts (`passwordMinLength`, `tokenExpiresIn`). */
 const NOT_SECRET_CAMEL = /[a-z](Limit|Count|Max|Min|Lifetime|Validity|Reset|Forgot|Confirm|Required|Enabled|Visible|Rotation|Storage|Length|Url|Uri|Path|File|Name|Type|Header|Field|Id|Ids|Hash|Prefix|Suffix|Expir\w*|Ttl|Timeout)/;
 
+/** Sixteen letters as an app password is shown: `abcd efgh ijkl mnop` (examples are built at run time). */
+function grouped(letters: string): string {
+  return letters.toLowerCase().replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** `password`, `DB_PWD`, `GPG_PASSPHRASE`, `SMTP_PASS`, `smtpPass`, `pass` — not `passport`, `bypass`, `compass`. */
+export function isPasswordName(name: string): boolean {
+  return /passw(or)?d|passwd|pwd|passphrase|(^|[^a-z])pass([^a-z]|$)/i.test(name) || /[a-z0-9]Pass([A-Z_.-]|$)/.test(name);
+}
+
 const STRONG_NAME = /secret|passw(or)?d|passwd|pwd|token|api[_-]?key|apikey|private[_-]?key|credential/i;
 
 const TRIVIAL = /^(password|passw0rd|changeme|secret|admin|root|test|testing|example|default|none|null|nil|undefined|true|false|yes|no|on|off|string|required|optional|hidden|redacted|empty|todo|tbd|n\/a|dev|development|local|production|staging)$|^(password|passw0rd|pa55word|secret|admin|test|changeme|qwerty|letmein|welcome|abc)[-_]?\d{0,4}!?$/i;
@@ -25,7 +35,8 @@ function notSecretName(name: string): boolean {
 }
 
 function looksLikeCodeOrWord(value: string): boolean {
-  if (/^(\$|%|@|#|&|\*|<|\{|\[|\(|!|-)/.test(value) || /[}]$/.test(value)) return true; // ${VAR}, $VAR, %(x)s, @Value, <token>, {{x}}
+  if (/^(\$|%|@|#|&|\*|<|\{|\[|\(|!|-|\?)/.test(value) || /[}]$/.test(value)) return true; // ${VAR}, $VAR, %(x)s, @Value, <token>, {{x}}, ${VAR:?message}
+  if (/^[\^~]?(?:[<>]=?|=)?\s*v?\d+(\.\d+){1,3}([-+][\w.-]+)?$/.test(value)) return true; // a version range: "pbkdf2-password": "^1.2.1"
   if (/process\.env|os\.environ|getenv|import\.meta|env\(|secrets\.|vars\.|config\.|settings\.|^[\w$.]+\(|\)$|:\/\/|\\n/.test(value)) return true;
   if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(value)) return true; // dotted reference
   if (/^[a-z]+([A-Z][a-z]+)+$/.test(value)) return true; // camelCase words
@@ -179,9 +190,10 @@ export const genericRules: RuleTable = [
     id: 'generic-password',
     title: 'Hard-coded password',
     keywords: ['pass', 'pwd'],
-    pattern: new RegExp(String.raw`(?:passw(?:or)?d|passwd|pwd|passphrase)[\w.-]{0,25}?${SEP}(?<secret>[^\s"'\x60;,<>]{6,200})\k<q>(?![^\s"'\x60;,)}\]])`, 'i'),
+    pattern: new RegExp(String.raw`(?:passw(?:or)?d|passwd|pwd|passphrase|pass)[\w.-]{0,25}?${SEP}(?<secret>[^\s"'\x60;,<>]{6,200})\k<q>(?![^\s"'\x60;,)}\]])`, 'i'),
     validate: (value, ctx) => {
       const name = ctx.name ?? '';
+      if (!isPasswordName(name)) return no('the name is not a password (passport, bypass, compass)');
       if (notSecretName(name) && !/^(pass(word)?|passwd|pwd)$/i.test(name)) return no('names something other than a password');
       if (/^(user|username|login|email)$/i.test(value)) return no('a field name');
       return judgeAssignedValue(value, ctx, { minLength: 6, minEntropy: 2.2, weakOk: true });
@@ -192,6 +204,21 @@ export const genericRules: RuleTable = [
     examples: {
       truePositives: ['DB_PASSWORD={{a62:16}}', 'smtp_password: "{{a62:8}}!7"', '<password>{{a62:14}}</password>'.replace('<password>', 'password=').replace('</password>', ''), '"password": "Xk9#{{a62:10}}"'],
       trueNegatives: ['DB_PASSWORD=', 'password: ${DB_PASSWORD}', "password = request.form['password']", 'PASSWORD_MIN_LENGTH=12', '"password": "password"', "if (password === confirmPassword)", 'password: process.env.DB_PASSWORD'],
+    },
+  },
+  {
+    id: 'app-password',
+    title: 'App password (four groups of four letters: Google, Microsoft, Apple)',
+    keywords: ['pass', 'pwd'],
+    pattern: new RegExp(String.raw`(?:passw(?:or)?d|passwd|pwd|pass)[\w.-]{0,25}?["'\x60\]]?\s{0,3}(?:=|:=|=>|:)\s{0,3}(?<q>["'\x60]?)(?<secret>[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4})\k<q>(?![A-Za-z0-9])`, 'i'),
+    entropy: 2.5,
+    validate: (_value, ctx) => (isPasswordName(ctx.name ?? '') ? ok(['an app password signs in to the mailbox or account with no second factor']) : no('not assigned to a password')),
+    severity: 'high',
+    generic: true,
+    priority: 1,
+    examples: {
+      truePositives: [(s) => `GMAIL_APP_PASSWORD="${grouped(s('{{alpha:16}}'))}"`, (s) => `smtp: { pass: '${grouped(s('{{alpha:16}}'))}' }`],
+      trueNegatives: ['APP_PASSWORD="xxxx xxxx xxxx xxxx"', 'password: "this is my text"'],
     },
   },
   {

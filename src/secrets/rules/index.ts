@@ -7,6 +7,7 @@ import { genericRules } from './generic.js';
 import { keyRules } from './keys.js';
 import { messagingRules } from './messaging.js';
 import { saasRules } from './saas.js';
+import { sessionSecretRules } from './session-secrets.js';
 import { vcsRules } from './vcs.js';
 
 /** Every credential format launchready knows, most specific first. */
@@ -19,6 +20,7 @@ export const RULES: readonly SecretRule[] = [
   ...aiRules,
   ...saasRules,
   ...databaseRules,
+  ...sessionSecretRules,
   ...genericRules,
 ];
 
@@ -37,6 +39,8 @@ export const KNOWN_EXAMPLE_VALUES: ReadonlySet<string> = new Set([
   'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
   'gho_16C7e42F292c6912E7710c838347Ae178B4a',
   'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  // The Telegram Bot API documentation's example token (core.telegram.org/bots/api), copied into many READMEs.
+  '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
 ]);
 
 export function ruleById(id: string): SecretRule | undefined {

@@ -21,6 +21,7 @@ export const keyRules: RuleTable = [
   {
     id: 'private-key',
     wholeText: true,
+    keyBlock: true,
     title: 'Private key',
     keywords: ['private key'],
     pattern:
@@ -45,6 +46,7 @@ export const keyRules: RuleTable = [
   {
     id: 'private-key-base64',
     wholeText: true,
+    keyBlock: true,
     title: 'Base64-encoded private key (kubeconfig client-key-data, env var)',
     keywords: ['ls0tls1crudjti'],
     pattern: /(?<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{200,}={0,2})/,
@@ -62,6 +64,7 @@ export const keyRules: RuleTable = [
   {
     id: 'putty-private-key',
     wholeText: true,
+    keyBlock: true,
     title: 'PuTTY private key',
     keywords: ['putty-user-key-file'],
     pattern: /PuTTY-User-Key-File-[23]: [\s\S]{0,2000}?Private-Lines: \d+\r?\n(?<secret>(?:[A-Za-z0-9+/=]{20,}\r?\n){2,})/,

@@ -2,12 +2,12 @@ import { END, START, assignedTo, ok, type RuleTable } from './helpers.js';
 import { hasValidBase62Checksum } from '../validators.js';
 import type { Validation } from '../types.js';
 
-/** A checksum mismatch keeps the finding (recall first) but says it may be made up, one severity lower. */
+/** A checksum mismatch keeps the candidate as information only: GitHub never issues a token whose CRC32 does not match. */
 function checksummed(prefixLength: number) {
   return (token: string): Validation =>
     hasValidBase62Checksum(token, prefixLength)
       ? ok(['CRC32 checksum valid: a real token format, not a made-up string'])
-      : ok(['CRC32 checksum does not match: possibly a fake or truncated token'], { severity: 'medium' });
+      : ok(['CRC32 checksum does not match: not a token GitHub issued (made up, truncated or altered) — informational'], { severity: 'info' });
 }
 
 /** Source hosting, CI and package registries. */

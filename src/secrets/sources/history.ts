@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { SecretEngine } from '../engine.js';
-import type { LocatedHit } from '../types.js';
+import type { LocatedHit, SecretHit } from '../types.js';
 import { isBinaryPath, looksBinary } from './files.js';
 
 export interface HistoryScanOptions {
@@ -19,8 +19,12 @@ export interface HistoryScanResult {
   skippedBinary: number;
   skippedTooLarge: number;
   ignoredInline: number;
+  /** Bytes the engine actually read: a new version of a path is scanned only around what changed. */
+  scannedBytes: number;
   /** blob id → where it first appeared; tree findings use it to say which commit introduced a file version. */
   introducedBy: Map<string, BlobOrigin>;
+  /** blob id → every path that introduced it (a copied file), each with the first commit that put it there. */
+  origins: Map<string, BlobOrigin[]>;
 }
 
 export interface BlobOrigin {
@@ -28,6 +32,62 @@ export interface BlobOrigin {
   date: string;
   author: string;
   path: string;
+}
+
+/** A blob introduced at more paths than this (an empty __init__.py) keeps the first ones only. */
+const MAX_ORIGINS = 1000;
+/** Context scanned around a change (whole lines): more than any single-line rule looks back or ahead. */
+const CONTEXT_BYTES = 2 * 1024;
+/** Markers of multi-line secrets (key blocks, service-account JSON, docker auths, Kubernetes Secrets): such files are scanned whole. */
+const MULTI_LINE_MARKERS = /PRIVATE KEY|service_account|PuTTY-User-Key|"auths"|kind: Secret|LS0tLS1CRUdJTi/;
+/** Memory kept for previous versions of paths (a checkout's worth); beyond it versions are scanned in full. */
+const MAX_CACHED_BYTES = 256 * 1024 * 1024;
+const CHUNK = 4096;
+
+/** Length of the common prefix of two buffers (native compares of 4 KB chunks, then bytes). */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.compare(b, i, i + CHUNK, i, i + CHUNK) === 0) i += CHUNK;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Length of the common suffix of two buffers, not reaching into the first `floor` bytes of either. */
+function commonSuffix(a: Buffer, b: Buffer, floor: number): number {
+  const n = Math.min(a.length, b.length) - floor;
+  let k = 0;
+  while (k + CHUNK <= n && a.compare(b, b.length - k - CHUNK, b.length - k, a.length - k - CHUNK, a.length - k) === 0) k += CHUNK;
+  while (k < n && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+  return k;
+}
+
+/**
+ * The part of `next` to scan given the previous version of the same path: the changed bytes plus
+ * CONTEXT_BYTES either side, widened to whole lines. undefined when the two are identical.
+ */
+export function changedRegion(prev: Buffer, next: Buffer): { start: number; end: number } | undefined {
+  if (prev.length === next.length && prev.equals(next)) return undefined;
+  const prefix = commonPrefix(prev, next);
+  const suffix = commonSuffix(prev, next, prefix);
+  let start = Math.max(0, prefix - CONTEXT_BYTES);
+  let end = Math.min(next.length, next.length - suffix + CONTEXT_BYTES);
+  if (start > 0) start = next.lastIndexOf(10, start - 1) + 1;
+  if (end < next.length) {
+    const nl = next.indexOf(10, end);
+    end = nl < 0 ? next.length : nl + 1;
+  }
+  return { start, end };
+}
+
+function countNewlines(buf: Buffer, end: number): number {
+  let n = 0;
+  let i = buf.indexOf(10);
+  while (i >= 0 && i < end) {
+    n++;
+    i = buf.indexOf(10, i + 1);
+  }
+  return n;
 }
 
 export function isGitRepo(root: string): boolean {
@@ -49,17 +109,31 @@ export function blobIdsOfHead(root: string): Map<string, string> {
 
 /**
  * Every version of every file in the repository's history, each unique blob read once:
- * `git log --all --reverse --raw` names each blob with the oldest commit and path that introduced it,
- * and a single `git cat-file --batch` streams those blobs to the engine while the log is still
- * running (two processes, two cores).
+ * `git log --all --reverse --raw` names each blob with the commits and paths that introduced it,
+ * and then a single `git cat-file --batch --buffer` streams those blobs to the engine in log order.
+ *
+ * A blob's hits are attributed to every path that introduced it (a copied file is a leak at each path).
+ * A new version of a path is scanned only around what changed since the previous version of that path
+ * (whole lines, 2 KB of context either side; files holding multi-line secret formats are scanned whole): the unchanged text was already
+ * scanned and reported at the same path, and findings are one per secret per path. This is what keeps
+ * long histories of large, often-edited files close to the cost of reading them.
  */
 export function scanHistory(root: string, engine: SecretEngine, opts: HistoryScanOptions): Promise<HistoryScanResult> {
   return new Promise((resolve, reject) => {
-    const result: HistoryScanResult = { hits: [], commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedTooLarge: 0, ignoredInline: 0, introducedBy: new Map() };
+    const result: HistoryScanResult = { hits: [], commits: 0, blobs: 0, bytes: 0, scannedBytes: 0, skippedBinary: 0, skippedTooLarge: 0, ignoredInline: 0, introducedBy: new Map(), origins: new Map() };
+    /** Hits per blob, without origin; expanded to every origin when the scan ends (later commits may copy the blob). */
+    const blobHits = new Map<string, SecretHit[]>();
+    /** The last scanned content of each path, the base the next version is compared with (bounded in bytes). */
+    const lastContent = new Map<string, Buffer>();
+    let cachedBytes = 0;
+    /** Paths whose content held a multi-line secret format: later versions are scanned whole. */
+    const multiLine = new Set<string>();
     const logArgs = ['-C', root, 'log', '--all', '--reverse', '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-merges=first-parent', '--format=%x01%H%x02%cI%x02%an'];
     if (opts.maxCommits) logArgs.push(`--max-count=${opts.maxCommits}`);
-    const log = spawn('git', logArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const cat = spawn('git', ['-C', root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // GIT_FLUSH=0: git log buffers its output instead of flushing after every commit into the pipe
+    // (thousands of small writes and wake-ups on a long history).
+    const log = spawn('git', logArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_FLUSH: '0' } });
+    const cat = spawn('git', ['-C', root, 'cat-file', '--batch', '--buffer'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let failed = false;
     const fail = (err: Error): void => {
       if (failed) return;
@@ -83,7 +157,6 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
     log.stdout.on('data', (chunk: string) => {
       const parts = (carry + chunk).split('\0');
       carry = parts.pop() ?? '';
-      const batch: string[] = [];
       for (let token of parts) {
         if (token.startsWith('\n')) token = token.slice(1);
         if (token.startsWith('\x01')) {
@@ -100,19 +173,23 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
           const sha = f[3] ?? '';
           const status = f[4] ?? '';
           if (!current || status.startsWith('D') || !newMode.startsWith('100') || /^0+$/.test(sha)) continue;
-          if (result.introducedBy.has(sha)) continue;
-          result.introducedBy.set(sha, { ...current, path: token });
+          const known = result.origins.get(sha);
+          if (known) {
+            if (known.length < MAX_ORIGINS && !known.some((o) => o.path === token)) known.push({ ...current, path: token });
+            continue;
+          }
+          const origin = { ...current, path: token };
+          result.introducedBy.set(sha, origin);
+          result.origins.set(sha, [origin]);
           if (isBinaryPath(token)) {
             result.skippedBinary++;
             continue;
           }
           queue.push(sha);
-          batch.push(sha);
         } else if (token.startsWith(':')) {
           pendingMeta = token.slice(1);
         }
       }
-      if (batch.length) cat.stdin.write(`${batch.join('\n')}\n`);
     });
     log.on('error', fail);
     cat.on('error', fail);
@@ -122,7 +199,9 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
         fail(new Error(`git log failed: ${logErr.trim().split('\n')[0] ?? `exit ${code}`}`));
         return;
       }
-      cat.stdin.end();
+      // All requests at once, after the log: on a busy machine, feeding cat-file while the log runs
+      // costs a ping-pong of wake-ups between three processes that outweighs the overlap.
+      cat.stdin.end(queue.length ? `${queue.join('\n')}\n` : '');
     });
 
     // cat-file --batch output: "<sha> blob <size>\n<content>\n" per object. Chunks are gathered in a
@@ -146,11 +225,31 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
       }
       result.blobs++;
       result.bytes += size;
-      const scanned = engine.scan(content.toString('latin1'), origin.path);
-      result.ignoredInline += scanned.ignoredInline;
-      for (const h of scanned.hits) {
-        result.hits.push({ ...h, origin: { kind: 'history', path: origin.path, commit: origin.commit, date: origin.date, author: origin.author } });
+      const prev = lastContent.get(origin.path);
+      let region = prev ? changedRegion(prev, content) : { start: 0, end: content.length };
+      if (prev) cachedBytes -= prev.length;
+      if (cachedBytes + content.length <= MAX_CACHED_BYTES) {
+        lastContent.set(origin.path, content);
+        cachedBytes += content.length;
+      } else lastContent.delete(origin.path);
+      if (!region) return; // identical bytes (a revert): nothing new
+      // Files that hold a multi-line secret format (known from the last version, or seen in the change)
+      // are scanned whole: a key block may straddle the changed region.
+      if (multiLine.has(origin.path)) region = { start: 0, end: content.length };
+      let text = content.toString('latin1', region.start, region.end);
+      if (MULTI_LINE_MARKERS.test(text)) {
+        multiLine.add(origin.path);
+        if (region.start > 0 || region.end < content.length) {
+          region = { start: 0, end: content.length };
+          text = content.toString('latin1');
+        }
       }
+      result.scannedBytes += region.end - region.start;
+      const scanned = engine.scan(text, origin.path);
+      result.ignoredInline += scanned.ignoredInline;
+      if (scanned.hits.length === 0) return;
+      const lineOffset = region.start > 0 ? countNewlines(content, region.start) : 0;
+      blobHits.set(sha, lineOffset ? scanned.hits.map((h) => ({ ...h, line: h.line + lineOffset })) : scanned.hits);
     };
     cat.stdout.on('data', (chunk: Buffer) => {
       let data: Buffer = head.length ? Buffer.concat([head, chunk]) : chunk;
@@ -195,6 +294,11 @@ export function scanHistory(root: string, engine: SecretEngine, opts: HistorySca
       }
       void queue;
       void queueHead;
+      for (const [sha, hits] of blobHits) {
+        for (const o of result.origins.get(sha) ?? []) {
+          for (const h of hits) result.hits.push({ ...h, path: o.path, origin: { kind: 'history', path: o.path, commit: o.commit, date: o.date, author: o.author } });
+        }
+      }
       resolve(result);
     });
   });

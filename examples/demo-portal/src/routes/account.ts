@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCookies, principalOf, publicUser, SESSION_COOKIE, type SessionRow, type UserRow } from '../auth.js';
 import { audit, type PortalContext } from '../context.js';
 import { nowIso } from '../db.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../passwords.js';
+import { dummyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from '../passwords.js';
 import { tooManyRequests } from '../rate-limit.js';
 import {
   CredentialsSchema,
@@ -23,6 +23,7 @@ import { loginPage } from '../web/pages.js';
 const GENERIC_RESET_REPLY = { message: 'If an account exists for that address, we have sent a password reset link.' };
 const INVALID_LOGIN = { error: 'invalid_credentials', message: 'Invalid email or password.' };
 const INVALID_TOKEN = { error: 'invalid_token', message: 'This link is invalid or has expired.' };
+const COMMON_PASSWORD = { error: 'password_too_common', message: 'This password is on lists of the most used passwords. Choose another one.' };
 
 const sha256 = (v: string): string => createHash('sha256').update(v).digest('hex');
 const newToken = (): string => randomBytes(32).toString('base64url');
@@ -101,6 +102,8 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     if (userByEmail(ctx, body.email)) {
       return reply.code(409).send({ error: 'email_taken', message: 'An account with this email already exists. Sign in instead.' });
     }
+    // FLAW weak-password-policy: without this check "password" and "123456789" are accepted.
+    if (!flaws.has('weak-password-policy') && isCommonPassword(body.password)) return reply.code(400).send(COMMON_PASSWORD);
     const hash = await hashPassword(body.password);
     const orgName = body.organisation ?? `${body.name}'s organisation`;
     const slug = `${orgName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org'}-${randomBytes(3).toString('hex')}`;
@@ -235,6 +238,8 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
       limits.passwordChangeAccount.add(key);
       return reply.code(400).send({ error: 'current_password_incorrect', message: 'Your current password is not correct.' });
     }
+    // FLAW weak-password-policy (see sign-up).
+    if (!flaws.has('weak-password-policy') && isCommonPassword(newPassword)) return reply.code(400).send(COMMON_PASSWORD);
     db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(await hashPassword(newPassword), p.user.id);
     // A password change is how users lock out someone who knows the old one: end every other
     // session and token, keep the one making the change.
@@ -258,6 +263,8 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const user = userByEmail(ctx, email);
     if (user) {
       const token = newToken();
+      // FLAW reset-token-reuse: reset links are never voided — not after use, and not when a newer one is sent.
+      if (!flaws.has('reset-token-reuse')) db.prepare('UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL').run(Date.now(), user.id);
       db.prepare('INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(sha256(token), user.id, Date.now() + ctx.tokenLinkTtlMs);
       const link = `${origin(request)}/reset-password?token=${token}`;
       sendMail(ctx, user.email, 'Reset your password', `Someone asked to reset your password. Open ${link} within 30 minutes, or ignore this email.`, token, link);
@@ -282,6 +289,8 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
       limits.tokenIp.add(ip);
       return reply.code(400).send(INVALID_TOKEN);
     }
+    // FLAW weak-password-policy (see sign-up).
+    if (!flaws.has('weak-password-policy') && isCommonPassword(password)) return reply.code(400).send(COMMON_PASSWORD);
     db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(await hashPassword(password), row.user_id);
     // FLAW reset-token-reuse: the token is never marked as used, so the link in the mailbox
     // (or in browser history, or a proxy log) resets the password again later.
@@ -326,6 +335,8 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
       limits.tokenIp.add(ip);
       return reply.code(400).send(INVALID_TOKEN);
     }
+    // FLAW weak-password-policy (see sign-up).
+    if (!flaws.has('weak-password-policy') && isCommonPassword(password)) return reply.code(400).send(COMMON_PASSWORD);
     const hash = await hashPassword(password);
     let user = userByEmail(ctx, invite.email);
     if (user) {

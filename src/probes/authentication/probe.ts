@@ -1,15 +1,17 @@
 import { defineGatherer, NotApplicable } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
 import { algNone, crackHmacSecret, decodeJwt, signHmacJwt, stripSignature, tamperedPayload, type DecodedJwt } from '../../identity/jwt.js';
+import { appNameHints } from '../../identity/weak-jwt-secrets.js';
 import { requestAs } from '../../identity/request-as.js';
-import { credentialHeaders, type Session } from '../../identity/session.js';
+import { credentialHeaders, loginCredentials, type Session } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import { redactedValue } from '../../net/redact.js';
 import type { RedactedValue } from '../../model/finding.js';
 import type { AccessMatrixRow } from '../../model/report.js';
-import type { Route } from '../../surface/routes.js';
-import { inventoryGatherer, resolvePath, type Inventory } from '../authorization/inventory.js';
-import { carriesData, isSuccess, statusText, type DataVerdict } from './content.js';
+import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
+import { templateMatcher } from '../../surface/object-ids.js';
+import { inventoryGatherer, resolvePath, whyUnresolved, type Inventory } from '../authorization/inventory.js';
+import { carriesData, identifyingValues, isSuccess, statusText, valuesIn, type DataVerdict } from '../../checks/authentication/content.js';
 
 /**
  * For every route that should need credentials: what an authorised identity gets (the baseline),
@@ -34,6 +36,10 @@ export interface RouteAuthResult {
   attempts: AuthAttempt[];
   /** Why this route could not be judged (every identity refused, no ids to fill in …). */
   notTested?: string;
+  /** Values of a configured identity (its profile, its objects) found in the anonymous response. */
+  anonymousMatches?: string[];
+  /** The run had no identity that could log in: the anonymous answer is judged by its content alone. */
+  withoutIdentities?: boolean;
 }
 
 export interface JwtFacts {
@@ -54,9 +60,11 @@ export interface JwtFacts {
 export interface AuthProbe {
   results: RouteAuthResult[];
   jwts: JwtFacts[];
+  /** How many identities could be used (0: only anonymous requests were judged). */
+  identities: number;
 }
 
-const AUTH_FLOW_PATH = /log-?in|sign-?in|sign-?up|register|password-?reset|forgot|reset-?password|invites?\/accept|oauth|callback|webhooks?|health|status$|metrics|\.well-known|openapi|swagger|docs?$/i;
+const AUTH_FLOW_PATH = /\/auth\/(?:challenge|session|token|login|callback|nonce)|log-?in|sign-?in|sign-?up|register|password-?reset|forgot|reset-?password|invites?\/accept|oauth|callback|webhooks?|health|status$|metrics|\.well-known|openapi|swagger|docs?$/i;
 
 /** Where an identity's JWT travels, and how to send a substitute in its place. */
 export function jwtOf(s: Session): { token: string; carrier: string; headersWith: (t: string) => Record<string, string> } | undefined {
@@ -101,21 +109,69 @@ function lifetime(jwt: DecodedJwt, now: number): number | undefined {
   return Math.round(typeof iat === 'number' ? exp - iat : exp - now / 1000);
 }
 
+/** A concrete path for a route from anonymous recorded calls (HAR, crawl), when no identity can fill it. */
+function anonymousExamplePath(route: Route, base: URL): string | undefined {
+  if (!route.path.includes('{')) return route.path;
+  for (const e of route.examples ?? []) {
+    if (e.identity) continue;
+    try {
+      const p = new URL(e.url, base).pathname;
+      if (templateMatcher(route.path).test(p)) return p;
+    } catch {
+      /* unparseable recorded URL */
+    }
+  }
+  return undefined;
+}
+
 export const authProbeGatherer = defineGatherer<AuthProbe>({
   id: 'authentication/probe',
   async gather(ctx: GatherContext) {
-    const inv: Inventory = await ctx.gather(inventoryGatherer);
-    const { base } = inv;
-    const actors = [...inv.actors.values()];
+    const base = ctx.target.baseUrl;
+    if (!base) throw new NotApplicable('no target URL');
+    // Anonymous requests need no identity: without any, every route is still asked without credentials.
+    let inv: Inventory | undefined;
+    try {
+      inv = await ctx.gather(inventoryGatherer);
+    } catch (err) {
+      if (!(err instanceof NotApplicable)) throw err;
+    }
+    const allRoutes = inv?.routes ?? (await ctx.gather(apiSurfaceGatherer)).routes;
+    const actors = inv ? [...inv.actors.values()] : [];
     const results: RouteAuthResult[] = [];
     const matrix: AccessMatrixRow[] = [];
-    const routes = inv.routes.filter((r) => r.auth !== false && !AUTH_FLOW_PATH.test(r.path) && r.method !== 'OPTIONS' && r.method !== 'HEAD').slice(0, 80);
+    // Values that name a configured identity: found in an anonymous answer, they prove a leak.
+    const identityValues = new Set<string>();
+    if (inv) {
+      for (const a of actors) {
+        for (const v of identifyingValues(a.profile.body ?? a.session.loginBody)) identityValues.add(v);
+        if (a.profile.email) identityValues.add(a.profile.email);
+        // The login identifier (an email, not a secret) and what the identity's own pages show.
+        const login = ctx.config.identities[a.name] ? loginCredentials(ctx.config.identities[a.name]!).identifier : undefined;
+        if (login && login.length >= 6) identityValues.add(login);
+      }
+      for (const o of inv.objects) for (const v of o.values) identityValues.add(v);
+    }
+    // `security: []` in the target's spec is not trusted: public-by-spec routes are asked too.
+    const routes = allRoutes.filter((r) => !AUTH_FLOW_PATH.test(r.path) && r.method !== 'OPTIONS' && r.method !== 'HEAD').slice(0, 80);
     for (const route of routes) {
       if (ctx.http.remaining < 40) {
         results.push({ route, path: route.path, attempts: [], notTested: 'the request budget ran low before this route' });
         continue;
       }
       const write = route.method !== 'GET';
+      if (!inv) {
+        const path = write ? undefined : anonymousExamplePath(route, base);
+        if (!path) {
+          results.push({ route, path: route.path, attempts: [], withoutIdentities: true, notTested: write ? 'writes are only judged against an identity\'s own answer: configure identities' : `no id to fill in for ${route.path} without an identity: configure identities (and identities.<name>.objects if ids cannot be learnt)` });
+          continue;
+        }
+        const anon = await ctx.http.request({ url: new URL(path, base), area: 'authentication' });
+        const r: RouteAuthResult = { route, path, attempts: [{ kind: 'no-credentials', exchange: anon, verdict: carriesData(anon) }], withoutIdentities: true };
+        results.push(r);
+        matrix.push({ method: route.method, path: route.path, identity: 'anonymous', expected: route.auth === false ? 'public (by the spec)' : '401/403 (if private)', observed: statusText(anon), verdict: 'not-tested' });
+        continue;
+      }
       const eligible = actors.filter((a) => !route.roles || route.roles.includes(a.role));
       const owners = eligible.length ? eligible : actors;
       let filled: { owner: string; path: string } | undefined;
@@ -127,7 +183,7 @@ export const authProbeGatherer = defineGatherer<AuthProbe>({
         }
       }
       if (!filled) {
-        results.push({ route, path: route.path, attempts: [], notTested: write ? 'no object created by this run to point the request at (writes never touch existing data)' : 'no object id of a test identity to fill in' });
+        results.push({ route, path: route.path, attempts: [], notTested: write ? 'no object created by this run to point the request at (writes never touch existing data)' : owners[0] ? whyUnresolved(inv, owners[0].name, route) : 'no object id of a test identity to fill in' });
         matrix.push({ method: route.method, path: route.path, identity: 'anonymous', expected: '401/403', observed: 'not sent', verdict: 'not-tested' });
         continue;
       }
@@ -163,6 +219,10 @@ export const authProbeGatherer = defineGatherer<AuthProbe>({
         result.attempts.push({ kind: 'malformed-token', exchange: mal, verdict: carriesData(mal, result.baseline.exchange) });
       }
       const noCreds = result.attempts[0]!;
+      if (noCreds.exchange.response && isSuccess(noCreds.exchange)) {
+        const hits = valuesIn(noCreds.exchange.response, [...identityValues].filter((v) => !result.path.includes(encodeURIComponent(v)) && !result.path.includes(v)));
+        if (hits.length) result.anonymousMatches = hits;
+      }
       matrix.push({
         method: route.method,
         path: route.path,
@@ -180,7 +240,7 @@ export const authProbeGatherer = defineGatherer<AuthProbe>({
       const found = jwtOf(a.session);
       if (!found) continue;
       const jwt = decodeJwt(found.token)!;
-      const secret = crackHmacSecret(jwt);
+      const secret = crackHmacSecret(jwt, appNameHints({ claims: jwt.payload, host: base.hostname, ...(ctx.config.mail?.domain ? { mailDomain: ctx.config.mail.domain } : {}) }));
       const life = lifetime(jwt, Date.now());
       jwts.push({
         identity: a.name,
@@ -218,6 +278,6 @@ export const authProbeGatherer = defineGatherer<AuthProbe>({
     }
     ctx.contribute({ accessMatrix: matrix });
     if (results.length === 0 && jwts.length === 0) throw new NotApplicable('the API surface has no route that should need credentials');
-    return { results, jwts };
+    return { results, jwts, identities: actors.length };
   },
 });

@@ -1,15 +1,19 @@
 import { defineGatherer, NotApplicable } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
 import { requestAs } from '../../identity/request-as.js';
-import { PROFILE_PATH } from '../../identity/session.js';
+import { login, loginCredentials, loginWithCredentials, PROFILE_PATH } from '../../identity/session.js';
+import { flowBody } from '../session/lifecycle.js';
 import type { HttpExchange } from '../../net/http.js';
 import type { AccessMatrixRow } from '../../model/report.js';
 import { idStem, isOwnerName, isTenantName, singular } from '../../surface/object-ids.js';
 import { routeShape, type Route } from '../../surface/routes.js';
 import { sampleFromSchema, schemaFields } from '../../surface/sample-body.js';
-import { carriesData, identifyingValues, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../authentication/content.js';
+import { judgeCrossTenantRead } from '../../checks/authorization/judge.js';
+import { carriesData, isErrorBody, isLoginPage, isSuccess, statusText, valuesIn } from '../../checks/authentication/content.js';
 import { authProbeGatherer } from '../authentication/probe.js';
-import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, ownPathValues, resolvePath, tenantValueFor, type Actor, type Inventory, type OwnedObject } from './inventory.js';
+import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, keyFieldsFor, normalName, ownPathValues, resolvePath, tenantValueFor, whyUnresolved, type Actor, type Inventory, type OwnedObject } from './inventory.js';
+import { credentialWrite, isCredentialRoute } from './credential-write.js';
+import { configHint } from './learn.js';
 
 /**
  * Tenant isolation and roles, tested the way an attacker would: identity A (tenant X) reads, changes,
@@ -20,7 +24,7 @@ import { bodyFor, createdObject, fillPath, idOf, inventoryGatherer, normalName, 
  * at the end where the API offers a DELETE.
  */
 
-export type BolaOperation = 'read' | 'export' | 'download' | 'update' | 'delete' | 'write' | 'tenant-query';
+export type BolaOperation = 'read' | 'export' | 'download' | 'update' | 'delete' | 'write' | 'credentials' | 'tenant-query';
 
 export interface BolaCase {
   route: Route;
@@ -37,6 +41,10 @@ export interface BolaCase {
   matched: string[];
   /** The tenant parameter swapped, for tenant-query cases. */
   param?: string;
+  /** A write to an object the run did not create (--allow-writes): how it was put back. */
+  restore?: { exchanges: HttpExchange[]; outcome: string; ok: boolean };
+  /** How each path value was found (learnt ids, config). */
+  sources?: Record<string, string>;
 }
 
 export interface BflaCase {
@@ -52,7 +60,7 @@ export interface BflaCase {
 export interface MassAssignmentCase {
   route: Route;
   identity: string;
-  target: 'profile' | 'create' | 'update';
+  target: 'profile' | 'create' | 'update' | 'signup';
   injected: Record<string, unknown>;
   /** Fields that took the injected value: name → [before, after]. */
   stuck: Record<string, [unknown, unknown]>;
@@ -79,7 +87,9 @@ export interface AccessProbe {
   notes: string[];
 }
 
-const AUTH_FLOW = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|password|passwd|reset|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
+const AUTH_FLOW = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|reset|forgot|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
+/** Role checks skip account flows; object routes that change a password stay in BOLA (see credential-write.ts). */
+const BFLA_SKIP = /log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|password|passwd|reset|invites?\/accept|oauth|callback|webhooks?|verify|confirm|activate|2fa|mfa|otp/i;
 const FREE_TEXT = /^(?:notes?|description|comment|body|text|content|message|memo|title|subject|name|label|summary|details?)$/i;
 
 function operationOf(route: Route): BolaOperation {
@@ -160,7 +170,8 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
       if (attacker) {
         const victims = actors.filter((v) => v.tenant !== attacker.tenant);
         const attackerSeen = inv.seen.get(attacker.name)!;
-        const objectRoutes = routes.filter((r) => hasObjectParam(r) && r.auth !== false && !AUTH_FLOW.test(r.path) && r.method !== 'HEAD' && r.method !== 'OPTIONS');
+        // `security: []` in the target's own spec is not trusted: public-looking routes are tried too.
+        const objectRoutes = routes.filter((r) => hasObjectParam(r) && !AUTH_FLOW.test(r.path) && r.method !== 'HEAD' && r.method !== 'OPTIONS');
         const reads = objectRoutes.filter((r) => r.method === 'GET');
         const writes = objectRoutes.filter((r) => r.method !== 'GET').sort((a, b) => (a.method === 'DELETE' ? 1 : 0) - (b.method === 'DELETE' ? 1 : 0));
         for (const route of reads) {
@@ -169,10 +180,14 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             out.notTested.push({ route, check: 'bola', reason: `${attacker.name} (${attacker.role}) may not call it at all (roles: ${route.roles!.join(', ')}): see the role checks` });
             continue;
           }
-          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route));
-          const vPath = victim && resolvePath(inv, victim.name, route);
+          // Prefer a victim whose ids come from objects it listed or created over learnt values.
+          const candidates = victims.filter((v) => allowedFor(route, v)).map((v) => ({ v, p: resolvePath(inv, v.name, route) })).filter((c) => c.p);
+          const best = candidates.find((c) => c.p!.objects.length > 0) ?? candidates[0];
+          const victim = best?.v;
+          const vPath = best?.p;
           if (!victim || !vPath) {
-            out.notTested.push({ route, check: 'bola', reason: `no object of another tenant (${victims.map((v) => v.name).join(', ')}) to point it at` });
+            const v0 = victims.find((v) => allowedFor(route, v));
+            out.notTested.push({ route, check: 'bola', reason: v0 ? whyUnresolved(inv, v0.name, route) : `no identity of another tenant may call it (roles: ${route.roles?.join(', ') ?? 'any'})` });
             continue;
           }
           const owner = await send(victim, 'GET', vPath.path);
@@ -185,26 +200,18 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const own = aPath ? await send(attacker, 'GET', aPath.path) : undefined;
           if (own) matrix.push(matrixRow(route, attacker.name, '2xx (own object)', own, isSuccess(own) ? 'ok' : 'not-tested'));
           const attack = await send(attacker, 'GET', vPath.path);
-          const victimValues = new Set<string>([...vPath.objects.flatMap((o) => [...o.values]), ...identifyingValues(owner.response!.json())]);
-          const ownValues = own?.response ? identifyingValues(own.response.json()) : new Set<string>();
-          const exclusive = [...victimValues].filter((v) => !attackerSeen.has(v) && !ownValues.has(v) && !(own?.response?.text().includes(v) ?? false));
-          const matched = isSuccess(attack) && !isLoginPage(attack) && !isErrorBody(attack.response!.json()) ? valuesIn(attack.response, exclusive) : [];
-          // Byte equality alone proves a leak only against a contrast: the attacker's own object reads differently.
-          const sameBytes =
-            own !== undefined &&
-            isSuccess(own) &&
-            isSuccess(attack) &&
-            attack.response!.body.length >= 8 &&
-            attack.response!.body.equals(owner.response!.body) &&
-            !(own?.response && own.response.body.equals(owner.response!.body)) &&
-            !vPath.objects.some((o) => inv.objects.some((x) => x.owner === attacker.name && x.id === o.id && x.collection === o.collection));
-          const leaked = matched.length > 0 || sameBytes;
-          const proof = matched.length
-            ? `${attacker.name}'s response contains ${victim.name}'s values: ${matched.map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m)).join(', ')}`
-            : sameBytes
-              ? `${attacker.name} received exactly the ${attack.response!.body.length} bytes ${victim.name} gets for its own object`
-              : carriesData(attack, owner).why;
-          out.bola.push({ route, operation: operationOf(route), attacker: attacker.name, victim: victim.name, owner, attack, leaked, proof, matched });
+          const { leaked, proof, matched } = judgeCrossTenantRead({
+            attacker: attacker.name,
+            victim: victim.name,
+            owner,
+            ...(own ? { own } : {}),
+            attack,
+            objectValues: vPath.objects.flatMap((o) => [...o.values]),
+            attackerSeen,
+            pathValues: vPath.values,
+            sharedObject: vPath.objects.some((o) => inv.objects.some((x) => x.owner === attacker.name && x.id === o.id && x.collection === o.collection)),
+          });
+          out.bola.push({ route, operation: operationOf(route), attacker: attacker.name, victim: victim.name, owner, attack, leaked, proof, matched, sources: vPath.sources });
           matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', leaked ? ` with ${victim.name}'s data` : ''));
         }
 
@@ -245,19 +252,51 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           }
         }
 
-        // Writes on the victim's objects — only objects this run created, unless --allow-writes.
+        // Writes on the victim's objects: objects this run created; with --allow-writes also the
+        // victim's existing objects (changed, proven by the victim's read-back, then restored).
+        // DELETE only ever goes to created objects: a deleted record cannot be put back.
+        const allowWrites = ctx.options.allowWrites;
         for (const route of writes) {
-          if (lowBudget()) break;
+          if (lowBudget()) {
+            out.notTested.push({ route, check: 'bola', reason: 'the request budget ran low before this write' });
+            continue;
+          }
           if (!allowedFor(route, attacker)) continue;
-          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route, { createdOnly: !ctx.options.allowWrites }));
-          const vPath = victim && resolvePath(inv, victim.name, route, { createdOnly: !ctx.options.allowWrites });
+          const op = operationOf(route);
+          const credential = isCredentialRoute(route);
+          const createdOnly = op === 'delete' || !allowWrites;
+          const victim = victims.find((v) => allowedFor(route, v) && resolvePath(inv, v.name, route, { createdOnly }));
+          const vPath = victim && resolvePath(inv, victim.name, route, { createdOnly });
           if (!victim || !vPath) {
-            out.notTested.push({ route, check: 'bola', reason: 'no object of another tenant created by this run to point the write at (writes never touch existing data without --allow-writes)' });
+            const v0 = victims.find((v) => allowedFor(route, v)) ?? victims[0];
+            const existing = v0 ? resolvePath(inv, v0.name, route) : undefined;
+            const reason = credential
+              ? allowWrites
+                ? `changes a user's credentials, but no ${v0?.name ?? 'victim'} value to point it at: ${v0 ? whyUnresolved(inv, v0.name, route) : 'no other tenant'}`
+                : `changes ${v0?.name ?? 'another user'}'s credentials: not sent without --allow-writes (it would be proven by logging in as ${v0?.name ?? 'the victim'} with the new password, then restored)`
+              : existing && op === 'delete'
+                ? `a DELETE of ${v0!.name}'s existing object (${existing.path}) cannot be undone, so it is only sent to objects this run created, and none could be created there`
+                : existing && !allowWrites
+                  ? `write to ${v0!.name}'s existing object ${existing.path} not sent: rerun with --allow-writes (the change is read back as ${v0!.name} and restored)`
+                  : v0
+                    ? whyUnresolved(inv, v0.name, route, { createdOnly })
+                    : 'no other tenant';
+            out.notTested.push({ route, check: 'bola', reason });
+            matrix.push({ method: route.method, path: route.path, identity: attacker.name, expected: `403/404 (another tenant's object)`, observed: 'not sent', verdict: 'not-tested' });
+            continue;
+          }
+          if (credential) {
+            const c = await credentialWrite(ctx, inv, route, attacker, victim, vPath.path, send);
+            if (c.notTested) out.notTested.push({ route, check: 'bola', reason: c.notTested });
+            if (c.case) {
+              out.bola.push({ ...c.case, sources: vPath.sources });
+              matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s password)`, c.case.attack, c.case.leaked ? 'leak' : 'ok', c.case.leaked ? ` — ${victim.name}'s password changed` : ''));
+            }
             continue;
           }
           const read = readRouteFor(routes, route, vPath.path);
           const before = read ? await send(victim, 'GET', read.path) : undefined;
-          const op = operationOf(route);
+          const existingObject = vPath.objects.every((o) => o.created) === false || vPath.objects.length === 0;
           if (op === 'delete') {
             const attack = await send(attacker, 'DELETE', vPath.path);
             const after = read ? await send(victim, 'GET', read.path) : undefined;
@@ -265,16 +304,20 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
             const leaked = isSuccess(attack) && (gone || !read);
             if (gone) for (const o of vPath.objects) o.deleted = true;
             out.bola.push({
-              route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: [],
+              route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: [], sources: vPath.sources,
               proof: gone ? `${victim.name}'s object was there before (${statusText(before)}) and is gone after ${attacker.name}'s DELETE (${statusText(after)})` : leaked ? `${attacker.name}'s DELETE was accepted (${statusText(attack)})` : `${victim.name}'s object survived (${statusText(attack)})`,
             });
             matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', gone ? ` — ${victim.name}'s object deleted` : ''));
             continue;
           }
+          if (existingObject && (!read || !isSuccess(before))) {
+            out.notTested.push({ route, check: 'bola', reason: `no way to read ${victim.name}'s object back before and after (${read ? `GET ${read.route.path} → ${statusText(before)}` : 'no GET route for it'}), so a write to existing data is not risked` });
+            continue;
+          }
           const marker = `${inv.marker}t${(tamper++).toString(36)}`;
           const body = patchBodyFor(route, marker);
           if (!body) {
-            out.notTested.push({ route, check: 'bola', reason: 'no request body is known for it (no schema, no recorded example)' });
+            out.notTested.push({ route, check: 'bola', reason: 'no request body is known for it (no schema, no recorded example): add its requestBody schema to the OpenAPI document or record a call in a HAR (api.har)' });
             continue;
           }
           const attack = await send(attacker, route.method, vPath.path, body);
@@ -282,16 +325,20 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
           const changed = !!after?.response && isSuccess(after) && after.response.text().includes(marker);
           const echoed = !read && isSuccess(attack) && (attack.response?.text().includes(marker) ?? false);
           const leaked = isSuccess(attack) && (changed || echoed);
+          let restore: BolaCase['restore'];
+          if (existingObject && changed && before) restore = await restoreObject(route, victim, vPath.path, before, read!.path, body, marker, send);
           out.bola.push({
-            route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: leaked ? [marker] : [],
+            route, operation: op, attacker: attacker.name, victim: victim.name, attack, ...(after ? { after } : {}), ...(before ? { owner: before } : {}), leaked, matched: leaked ? [marker] : [], sources: vPath.sources,
+            ...(restore ? { restore } : {}),
             proof: changed ? `${victim.name} now sees ${attacker.name}'s marker "${marker}" in its own object` : echoed ? `the write was accepted and echoed ${attacker.name}'s marker (no read route to confirm)` : `${victim.name}'s object did not change (${statusText(attack)})`,
           });
+          if (restore && !restore.ok) out.cleanup.push(restore.outcome);
           matrix.push(matrixRow(route, attacker.name, `403/404 (${victim.name}'s object)`, attack, leaked ? 'leak' : 'ok', changed ? ` — ${victim.name}'s object changed` : ''));
         }
       }
 
       // ---------------------------------------------------------------- BFLA
-      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && r.auth !== false && !AUTH_FLOW.test(r.path)).slice(0, 20);
+      const privilegedRoutes = routes.filter((r) => r.roles && r.roles.length > 0 && !BFLA_SKIP.test(r.path)).slice(0, 20);
       const lows = actors.filter((a) => privilegedRoutes.some((r) => !r.roles!.includes(a.role)));
       if (privilegedRoutes.length === 0) out.skipped.bfla = 'no route is known to be restricted to a role (declare roles in api.routes or x-roles in OpenAPI; /admin paths are recognised)';
       else if (lows.length === 0) out.skipped.bfla = `every identity has the roles the restricted routes need (${[...new Set(privilegedRoutes.flatMap((r) => r.roles!))].join(', ')}): add a member identity`;
@@ -303,7 +350,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         if (route.method === 'GET') {
           const lowPath = resolvePath(inv, low.name, route);
           if (!lowPath) {
-            out.notTested.push({ route, check: 'bfla', reason: 'no id to fill in for the member' });
+            out.notTested.push({ route, check: 'bfla', reason: whyUnresolved(inv, low.name, route) });
             continue;
           }
           let privileged: BflaCase['privileged'];
@@ -330,10 +377,41 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         // Writes: only harmless ones — re-stating the member's own role on itself, or creating new objects.
         const pathParams = route.params.filter((p) => p.in === 'path');
         const selfOnly = pathParams.every((p) => p.tenant || /^(?:user|member|account)?[-_]?id$/i.test(p.name)) && /\/(?:users?|members?|accounts?)\//i.test(route.path);
+        if (ctx.options.allowWrites && route.method !== 'DELETE' && pathParams.length > 0 && !selfOnly && !resolvePath(inv, low.name, route, { createdOnly: true })) {
+          // --allow-writes: the member writes to an existing object it may see but not change
+          // (the privileged identity's, else its own); proven by the privileged identity's read-back, restored.
+          const owner = (high && resolvePath(inv, high.name, route) ? high : undefined) ?? low;
+          const target = resolvePath(inv, owner.name, route);
+          const read = target ? readRouteFor(routes, route, target.path) : undefined;
+          const body = patchBodyFor(route, `${inv.marker}b${(tamper++).toString(36)}`);
+          if (!target || !read || !body) {
+            out.notTested.push({ route, check: 'bfla', reason: !target ? whyUnresolved(inv, owner.name, route) : !read ? 'no GET route to read the object back before and after, so a write to existing data is not risked' : 'no request body is known for it (no schema, no recorded example)' });
+            continue;
+          }
+          const marker = Object.values(body).find((v): v is string => typeof v === 'string' && v.startsWith(inv.marker)) ?? inv.marker;
+          const reader = owner;
+          const before = await send(reader, 'GET', read.path);
+          if (!isSuccess(before)) {
+            out.notTested.push({ route, check: 'bfla', reason: `${reader.name} could not read the object first (GET ${read.route.path} → ${statusText(before)})` });
+            continue;
+          }
+          const attack = await send(low, route.method, target.path, body);
+          const after = await send(reader, 'GET', read.path);
+          const changed = isSuccess(attack) && isSuccess(after) && (after.response?.text().includes(marker) ?? false);
+          let restoreNote = '';
+          if (changed) {
+            const r = await restoreObject(route, reader, target.path, before, read.path, body, marker, send);
+            restoreNote = `; ${r.outcome}`;
+            if (!r.ok) out.cleanup.push(r.outcome);
+          }
+          out.bfla.push({ route, identity: low.name, role: low.role, privileged: { identity: reader.name, exchange: before }, attack, leaked: changed, proof: changed ? `${low.name} (${low.role}) changed ${reader.name === low.name ? 'its own' : `${reader.name}'s`} object through an admin-only route: ${reader.name} reads the marker back${restoreNote}` : `refused or without effect (${statusText(attack)})` });
+          matrix.push(matrixRow(route, low.name, `403 (needs ${route.roles!.join('/')})`, attack, changed ? 'leak' : 'ok'));
+          continue;
+        }
         if (route.method === 'DELETE' || (pathParams.length > 0 && !selfOnly)) {
           const created = resolvePath(inv, low.name, route, { createdOnly: true });
           if (!created || route.method === 'DELETE') {
-            out.notTested.push({ route, check: 'bfla', reason: `a ${route.method} here would change existing data; it is only sent to objects this run created` });
+            out.notTested.push({ route, check: 'bfla', reason: route.method === 'DELETE' ? 'a DELETE of existing data cannot be undone: it is only sent to objects this run created' : `a ${route.method} here would change existing data: rerun with --allow-writes (read back and restored)` });
             matrix.push({ method: route.method, path: route.path, identity: low.name, expected: `403 (needs ${route.roles!.join('/')})`, observed: 'not sent', verdict: 'not-tested' });
             continue;
           }
@@ -343,7 +421,7 @@ export const accessProbeGatherer = defineGatherer<AccessProbe>({
         const path = fillPath(route.path, values);
         const body = route.requestSchema !== undefined ? sampleFromSchema(route.requestSchema, { marker: `${inv.marker}f`, values: { role: low.role, roles: [low.role] } }) : {};
         if (!path || !low.profile.userId && pathParams.some((p) => !p.tenant)) {
-          out.notTested.push({ route, check: 'bfla', reason: 'the member\'s own user id is unknown (no profile route)' });
+          out.notTested.push({ route, check: 'bfla', reason: `${low.name}'s own user id is unknown (no profile route, no id in its login response or token) — add ${configHint(low.name, route, pathParams.filter((p) => !p.tenant).map((p) => p.name))}` });
           continue;
         }
         const attack = await send(low, route.method, path, body);
@@ -416,7 +494,7 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   const routes = inv.routes;
   let tested = 0;
   // (a) The member's own profile: role, admin flags, tenant and verification fields. Restored after.
-  const profileRoute = routes.find((r) => (r.method === 'PATCH' || r.method === 'PUT') && !r.path.includes('{') && PROFILE_PATH.test(r.path) && r.auth !== false);
+  const profileRoute = routes.find((r) => (r.method === 'PATCH' || r.method === 'PUT') && !r.path.includes('{') && PROFILE_PATH.test(r.path));
   const before = profileObject(member.profile.body);
   if (profileRoute && !ctx.options.allowWrites) {
     // The member's account is not an object this run created: changing it, even to restore it, needs consent.
@@ -462,7 +540,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
   for (const c of creates) {
     if (ctx.http.remaining < 30) break;
     const list = c.route.path;
-    const sample = createdObject(c.exchange.response!.json(), list);
+    const keys = keyFieldsFor(routes, list);
+    const sample = createdObject(c.exchange.response!.json(), list, keys);
     if (!sample) continue;
     const writable = new Set(schemaFields(c.route.requestSchema));
     const injected: Record<string, unknown> = {};
@@ -481,8 +560,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
     if (!path) continue;
     const request = await send(member, 'POST', path, payload);
     tested++;
-    const created = isSuccess(request) ? createdObject(request.response!.json(), list) : undefined;
-    const id = created ? idOf(created, list) : undefined;
+    const created = isSuccess(request) ? createdObject(request.response!.json(), list, keys) : undefined;
+    const id = created ? idOf(created, list, keys) : undefined;
     let readback: HttpExchange | undefined;
     let readObj: Record<string, unknown> | undefined = created;
     let owner = member;
@@ -504,7 +583,7 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
               }
             }
           }
-          readObj = isSuccess(readback) ? (createdObject(readback.response!.json(), list) ?? readObj) : readObj;
+          readObj = isSuccess(readback) ? (createdObject(readback.response!.json(), list, keys) ?? readObj) : readObj;
         }
       }
       inv.objects.push({ owner: owner.name, collection: list, id: id.id, idField: id.idField, values: new Set([marker]), created: true, body: readObj, exchange: request });
@@ -513,7 +592,8 @@ async function massAssignment(ctx: GatherContext, inv: Inventory, member: Actor,
     out.mass.push({ route: c.route, identity: member.name, target: 'create', injected, stuck, request, ...(readback ? { readback } : {}) });
     matrix.push({ method: 'POST', path: c.route.path, identity: member.name, expected: 'server-managed fields ignored', observed: Object.keys(stuck).length ? `${Object.keys(stuck).join(', ')} taken from the request` : statusText(request), verdict: Object.keys(stuck).length ? 'leak' : 'ok' });
   }
-  if (tested === 0) out.skipped['mass-assignment'] = 'no profile update route and no create route with server-managed fields was found';
+  tested += await signupMassAssignment(ctx, inv, member, send, out, matrix);
+  if (tested === 0) out.skipped['mass-assignment'] = 'no profile update route, no create route with server-managed fields and no signup route (endpoints.signup) was found';
 }
 
 /** The DELETE for objects of a collection: `${collection}/{id}`, else a flat route for the same kind (`/documents/{documentUuid}`). */
@@ -565,3 +645,125 @@ async function cleanup(inv: Inventory, send: Send, out: AccessProbe): Promise<vo
 }
 
 export type { OwnedObject };
+
+/** The fields of an object as its owner read it (`{ data: {...} }` unwrapped). */
+function objectBody(ex: HttpExchange | undefined): Record<string, unknown> | undefined {
+  const b = ex?.response?.json();
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return undefined;
+  const o = b as Record<string, unknown>;
+  const inner = o['data'];
+  return inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : o;
+}
+
+/**
+ * Puts the victim's object back after a proven cross-tenant write: the fields the attack sent, with
+ * the values the victim read before, sent as the victim; then read back to confirm.
+ */
+async function restoreObject(route: Route, victim: Actor, path: string, before: HttpExchange, readPath: string, sent: Record<string, unknown>, marker: string, send: Send): Promise<NonNullable<BolaCase['restore']>> {
+  const old = objectBody(before) ?? {};
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(sent)) if (k in old) body[k] = old[k];
+  if (route.method === 'PUT') for (const [k, v] of Object.entries(old)) if (!(k in body) && (typeof v !== 'object' || v === null)) body[k] = v;
+  const put = await send(victim, route.method, path, body);
+  const check = await send(victim, 'GET', readPath);
+  const ok = isSuccess(check) && !(check.response?.text().includes(marker) ?? true);
+  return {
+    exchanges: [put, check],
+    ok,
+    outcome: ok ? `restored ${victim.name}'s object (${Object.keys(body).join(', ')}) as ${victim.name}: ${statusText(put)}, read back without the marker` : `could not restore ${victim.name}'s object at ${path} (${statusText(put)}, read back ${statusText(check)}): it still carries "${marker}" — fix it by hand`,
+  };
+}
+
+/** Privileged fields a signup must ignore, with the values an attacker would send. */
+export const SIGNUP_PRIVILEGED: Readonly<Record<string, unknown>> = {
+  role: 'admin',
+  roles: ['admin'],
+  admin: true,
+  is_admin: true,
+  isAdmin: true,
+  permissions: ['*'],
+  verified: true,
+  email_verified: true,
+  emailVerified: true,
+  is_staff: true,
+  plan: 'enterprise',
+};
+
+/**
+ * Signup with privileged fields, on a throw-away account: the account is then logged in (the login
+ * flow of a configured identity, with the new credentials) and proven by read-back (its profile
+ * shows the field) or by later powers (an admin-only read that the member identity is refused).
+ */
+async function signupMassAssignment(ctx: GatherContext, inv: Inventory, member: Actor, send: Send, out: AccessProbe, matrix: AccessMatrixRow[]): Promise<number> {
+  const signupPath = ctx.config.endpoints.signup ?? inv.routes.find((r) => r.method === 'POST' && /sign-?up|register/i.test(r.path) && !r.path.includes('{'))?.path;
+  if (!signupPath) return 0;
+  const route = inv.routes.find((r) => r.method === 'POST' && r.path === signupPath) ?? { method: 'POST' as const, path: signupPath, source: 'config' as const, params: [] };
+  const template = Object.entries(ctx.config.identities).find(([n, c]) => inv.actors.has(n) && loginCredentials(c).identifier && loginCredentials(c).password && c.login.kind !== 'bearer');
+  if (!template) {
+    out.notTested.push({ route, check: 'mass-assignment', reason: 'signup is tested with a throw-away account logged in through a configured identity\'s login flow; no identity logs in with an identifier and a password' });
+    return 0;
+  }
+  const identifier = loginCredentials(template[1]).identifier!;
+  const email = identifier.includes('@') ? `${inv.marker}-ma@${identifier.split('@')[1]}` : `${inv.marker}ma`;
+  const password = `Lr-${inv.marker}-Ma1!`;
+  ctx.http.registerSecret(password);
+  const plain = flowBody(route, { email, password, name: `Launchready ${inv.marker}` }, inv.marker);
+  const injected = { ...SIGNUP_PRIVILEGED };
+  const request = await ctx.http.request({ method: 'POST', url: new URL(signupPath, inv.base), json: { ...plain, ...injected }, area: 'authorization' });
+  const c: MassAssignmentCase = { route, identity: 'a throw-away signup', target: 'signup', injected, stuck: {}, request };
+  if (!isSuccess(request)) {
+    c.restored = `the signup with privileged fields was refused (${statusText(request)})`;
+    out.mass.push(c);
+    matrix.push({ method: 'POST', path: signupPath, identity: 'anonymous (signup)', expected: 'privileged fields ignored', observed: statusText(request), verdict: 'ok' });
+    return 1;
+  }
+  const cfg = loginWithCredentials(template[1], { identifier: identifier.includes('@') ? email : email, password });
+  let session;
+  try {
+    session = cfg ? await login(ctx.http, inv.base, 'throwaway (signup)', cfg) : undefined;
+  } catch (err) {
+    if (err instanceof Error && /BudgetExhausted|RunAborted|LoopbackViolation|ScopeViolation/.test(err.name)) throw err;
+  }
+  const before: Record<string, unknown> = Object.fromEntries(Object.keys(injected).map((k) => [k, undefined]));
+  if (!session) {
+    // Read-back from the signup response itself.
+    const created = profileObject(request.response!.json());
+    c.stuck = created ? diffStuck(before, created, injected) : {};
+    out.mass.push(c);
+    out.cleanup.push(`left the throw-away account ${email} (created by the signup test)`);
+    return 1;
+  }
+  const actor: Actor = { name: 'throwaway (signup)', session, tenant: 'throwaway', role: 'unknown', profile: { tenantValues: new Map() } };
+  const profilePath = member.profile.path;
+  if (profilePath) {
+    const readback = await send(actor, 'GET', profilePath);
+    c.readback = readback;
+    const after = isSuccess(readback) ? profileObject(readback.response!.json()) : undefined;
+    // The member's account is the normal result of a signup: privileged fields that differ from it stuck.
+    const normal = profileObject(member.profile.body) ?? {};
+    const stuck = diffStuck({ ...before, ...Object.fromEntries(Object.keys(normal).filter((k) => PRIV_FIELD.test(k)).map((k) => [k, normal[k]])) }, after, injected);
+    c.stuck = Object.fromEntries(Object.entries(stuck).filter(([k, [b, a]]) => PRIV_FIELD.test(k) && !(b === undefined && (a === false || a === null || a === 0))));
+  }
+  if (Object.keys(c.stuck).length === 0) {
+    // Later powers: an admin-only read the member is refused.
+    const adminReads = inv.routes.filter((r) => r.method === 'GET' && r.roles?.includes('admin') && !r.path.includes('{')).slice(0, 3);
+    for (const r of adminReads) {
+      const mine = await send(member, 'GET', r.path);
+      if (isSuccess(mine)) continue;
+      const theirs = await send(actor, 'GET', r.path);
+      if (isSuccess(theirs) && carriesData(theirs).data) {
+        c.stuck = { [`admin access (${r.path})`]: [`${member.name}: ${statusText(mine)}`, `throw-away: ${statusText(theirs)}`] };
+        c.readback = theirs;
+        break;
+      }
+    }
+  }
+  const del = inv.routes.find((r) => r.method === 'DELETE' && !r.path.includes('{') && PROFILE_PATH.test(r.path));
+  if (del) {
+    const gone = await send(actor, 'DELETE', del.path);
+    out.cleanup.push(isSuccess(gone) ? `deleted the throw-away account ${email}` : `could not delete the throw-away account ${email} (${statusText(gone)})`);
+  } else out.cleanup.push(`left the throw-away account ${email} (the API has no route to delete one's own account)`);
+  out.mass.push(c);
+  matrix.push({ method: 'POST', path: signupPath, identity: 'throw-away signup', expected: 'privileged fields ignored', observed: Object.keys(c.stuck).length ? `${Object.keys(c.stuck).join(', ')} taken from the signup` : statusText(request), verdict: Object.keys(c.stuck).length ? 'leak' : 'ok' });
+  return 1;
+}

@@ -7,7 +7,7 @@ import { credentialHeaders, login, loginCredentials, loginWithCredentials, logou
 import type { HttpExchange } from '../../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
 import { sampleFromSchema } from '../../surface/sample-body.js';
-import { carriesData, isSuccess, statusText } from '../authentication/content.js';
+import { carriesData, isSuccess, statusText } from '../../checks/authentication/content.js';
 import { runMarker } from '../authorization/inventory.js';
 
 /**
