@@ -1,7 +1,6 @@
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
 import type { HttpExchange } from '../net/http.js';
-import { sessionsGatherer, type Session } from '../identity/session.js';
 import { sampleFromSchema } from '../surface/sample-body.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { emailBody, existingIdentifiers, identityDomain, loginBody, sensitiveEndpoints, type SensitiveEndpoint } from './endpoints.js';
@@ -44,6 +43,8 @@ export interface LookupProbe {
   samples: EnumerationSample[];
   throttled?: string;
   unreached?: string;
+  /** Anonymous callers were refused (401/403) alike: only logged-in users can look accounts up. */
+  protectedBy?: string;
 }
 
 export interface EnumerationEvidence {
@@ -109,15 +110,8 @@ async function probeEnumeration(ctx: GatherContext): Promise<EnumerationEvidence
     probes.push(probe);
   }
 
-  // Every other route that takes an identifier: a known account against made-up ones.
-  let sessions: Session[] = [];
-  if (slots.some((s) => s.route.auth !== false)) {
-    try {
-      sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];
-    } catch (err) {
-      if (isFatal(err)) throw err;
-    }
-  }
+  // Every other route that takes an identifier: a known account against made-up ones, asked
+  // anonymously — enumeration is what anyone can learn; a member directory behind a login is a feature.
   const lookups: LookupProbe[] = [];
   const notTested: Array<{ route: string; reason: string }> = [];
   for (const slot of slots) {
@@ -128,18 +122,13 @@ async function probeEnumeration(ctx: GatherContext): Promise<EnumerationEvidence
       notTested.push({ route: `${label} (${slot.in} ${slot.param})`, reason: `no configured identity has ${email ? 'an email' : /phone|mobile/i.test(slot.param) ? 'a phone number' : 'a username'} to compare with made-up ones` });
       continue;
     }
-    const session = slot.route.auth === false ? undefined : pickSession(sessions, slot.route);
-    if (slot.route.auth === true && !session) {
-      notTested.push({ route: `${label} (${slot.in} ${slot.param})`, reason: 'it needs a logged-in identity and none could log in' });
-      continue;
-    }
     const made = (i: number): string => (email ? `${marker}-nobody${i}@${domain ?? 'example.com'}` : `${marker}nobody${i}`);
     const probe: LookupProbe = { route: label, param: slot.param, in: slot.in, samples: [] };
     const send = (value: string): Promise<HttpExchange> => {
       let path = slot.route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(name === slot.param && slot.in === 'path' ? value : '1'));
       if (slot.in === 'query') path += `${path.includes('?') ? '&' : '?'}${encodeURIComponent(slot.param)}=${encodeURIComponent(value)}`;
       const body = slot.in === 'body' ? { json: slot.route.requestSchema ? sampleFromSchema(slot.route.requestSchema, { marker, optional: false, values: { [slot.param]: value } }) : { [slot.param]: value } } : undefined;
-      return sendBody(ctx, { method: slot.route.method, path, ...(body ? { body } : {}), ...(session ? { session } : {}), area: 'authentication' });
+      return sendBody(ctx, { method: slot.route.method, path, ...(body ? { body } : {}), area: 'authentication' });
     };
     for (let i = 0; i < settings.enumerationSamples; i++) {
       const pair: EnumerationSample[] = [
@@ -152,7 +141,11 @@ async function probeEnumeration(ctx: GatherContext): Promise<EnumerationEvidence
         probe.throttled = `a limit answered after ${probe.samples.length} requests (${limited.label})`;
         break;
       }
-      if (i === 0 && pair.every((s) => !s.exchange.response || s.exchange.response.status === 405 || s.exchange.response.status === 415 || (s.exchange.response.status === 401 && !session))) {
+      if (i === 0 && pair.every((s) => s.exchange.response && (s.exchange.response.status === 401 || s.exchange.response.status === 403))) {
+        probe.protectedBy = `anonymous callers get HTTP ${pair.map((s) => s.exchange.response!.status).join(' and ')} for known and unknown accounts alike`;
+        break;
+      }
+      if (i === 0 && pair.every((s) => !s.exchange.response || s.exchange.response.status === 405 || s.exchange.response.status === 415)) {
         probe.unreached = `the requests never reached the lookup (${pair.map((s) => (s.exchange.response ? `HTTP ${s.exchange.response.status}` : s.exchange.error?.code)).join(', ')})`;
         break;
       }
@@ -188,7 +181,3 @@ export function identifierSlots(routes: readonly Route[], covered: ReadonlySet<s
   return out;
 }
 
-function pickSession(sessions: Session[], route: Route): Session | undefined {
-  if (route.roles?.length) return sessions.find((s) => route.roles!.includes(s.role));
-  return sessions.find((s) => s.role !== 'admin') ?? sessions[0];
-}

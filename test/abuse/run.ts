@@ -24,7 +24,9 @@ export async function runAbuse(
   raw: unknown,
   opts: { checks?: Check<any>[]; abuse?: Partial<AbuseSettings>; seed?: number; allowWrites?: boolean; config?: Config; rate?: number; healthSettings?: Partial<HealthSettings> | false; timeoutMs?: number } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Promise<AbuseRun> {
-  const config = opts.config ?? ConfigSchema.parse(raw);
+  const parsed = opts.config ?? ConfigSchema.parse(raw);
+  // The abuse probes are under test here, not discovery: no Chromium crawl unless a test asks for one.
+  const config = parsed.api.crawl === undefined ? { ...parsed, api: { ...parsed.api, crawl: false } } : parsed;
   const baseUrl = new URL(config.target!);
   const http = new HttpClient({ maxRequests: 3000, rate: opts.rate ?? 1000, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 1 << 20, scope: [baseUrl.origin], exclude: config.api.exclude });
   const t0 = performance.now();

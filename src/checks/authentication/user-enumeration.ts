@@ -72,9 +72,10 @@ function judgeLookup(p: LookupProbe, floor: number, ctx: CheckContext): FindingD
   const method = p.route.slice(0, p.route.indexOf(' '));
   const location = { url: new URL(p.route.slice(p.route.indexOf(' ') + 1), ctx.target.baseUrl ?? 'http://target.invalid').href.replace(/%7B/g, '{').replace(/%7D/g, '}'), method };
   const discriminator = `lookup:${p.route}:${p.param}`;
-  const notes = [`${p.samples.length} requests, interleaved: configured identities and made-up accounts in the ${p.in} field "${p.param}"`];
+  const notes = [`${p.samples.length} anonymous requests, interleaved: configured identities and made-up accounts in the ${p.in} field "${p.param}"`];
   if (p.unreached) return { status: 'skip', location, discriminator, reason: p.unreached };
   if (p.throttled) return { status: 'skip', location, discriminator, reason: `not comparable: ${p.throttled}` };
+  if (p.protectedBy) return { status: 'pass', title: `${p.route} tells anonymous callers nothing about accounts (it needs a login)`, location, discriminator, evidence: { ...ctx.evidence.exchange(p.samples[1]!.exchange, { bodyLimit: 200 }), notes: [...notes, p.protectedBy] } };
   const d = enumerationDifference(p, floor);
   const existing = p.samples.find((s) => s.group === 'existing')!;
   const unknown = p.samples.find((s) => s.group === 'unknown')!;
@@ -95,7 +96,8 @@ function judgeLookup(p: LookupProbe, floor: number, ctx: CheckContext): FindingD
 /** A wrong password for an existing account answered with 2xx: failures look like successes to clients, proxies and monitors. */
 function failedLogin200(p: EnumerationProbe, ctx: CheckContext): FindingDraft | undefined {
   if (p.endpoint.kind !== 'login' || p.unreached) return undefined;
-  const wrong = p.samples.filter((s) => s.group === 'existing' && s.exchange.response && s.exchange.response.status >= 200 && s.exchange.response.status < 300);
+  // An API answer only: a server-rendered form re-displayed with its error and HTTP 200 is ordinary.
+  const wrong = p.samples.filter((s) => s.group === 'existing' && s.exchange.response && s.exchange.response.status >= 200 && s.exchange.response.status < 300 && /json/i.test(s.exchange.response.headers['content-type'] ?? ''));
   if (wrong.length === 0 || wrong.length !== p.samples.filter((s) => s.group === 'existing').length) return undefined;
   const e = p.endpoint;
   return {
