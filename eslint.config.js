@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // Only the CLI, the demo launcher, tests and benchmarks talk to the terminal.
-    files: ['src/cli/**', 'examples/**', 'test/**', 'bench/**', 'bin/**'],
+    files: ['src/cli/**', 'examples/**', 'test/**', 'bench/**', 'bin/**', 'ci/**'],
     rules: { 'no-console': 'off' },
   },
   {

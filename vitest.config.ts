@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'],
     // Every test's network traffic is confined to loopback by the guard in src/net/loopback-guard.ts.
     env: { LAUNCHREADY_LOOPBACK_ONLY: '1' },
+    // One loud line when Chromium is missing (the browser tests then skip).
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

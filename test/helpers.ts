@@ -3,11 +3,20 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_INSTALL_HINT, findChromium } from '../src/browser/find.js';
 import { makeResponse, type HttpExchange } from '../src/net/http.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = `${ROOT}bin/launchready.js`;
 export const DEMO_CONFIG = `${ROOT}examples/demo-portal/launchready.yml`;
+
+/**
+ * Chromium for the browser tests: LAUNCHREADY_CHROMIUM / CHROMIUM_PATH, else the usual install
+ * locations. Undefined when absent: browser tests then skip (`describe.skipIf(!CHROMIUM)`), and
+ * test/global-setup.ts prints one loud line saying how to install it (CI requires it instead).
+ */
+export const CHROMIUM: string | undefined = findChromium();
+export const NO_CHROMIUM_LINE = `Chromium not found: the browser tests are SKIPPED. To run them, ${CHROMIUM_INSTALL_HINT}.`;
 
 export interface CliResult {
   code: number;

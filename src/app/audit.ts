@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { allChecks } from '../checks/index.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Check } from '../engine/check.js';
-import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
+import type { ProgressSink, TargetInfo } from '../engine/context.js';
 import { runChecks, type RunResult } from '../engine/runner.js';
 import type { Finding } from '../model/finding.js';
 import { AREAS, type Area } from '../model/area.js';
@@ -13,16 +12,12 @@ import type { FailOn } from '../model/severity.js';
 import { HttpClient, type HostResolver } from '../net/http.js';
 import { isLoopbackAddress } from '../net/loopback-guard.js';
 import { parseConnectTo, parseResolve, type ConnectOverride } from '../net/overrides.js';
-import { createResolver, parseDnsServer, resolveOverridesOf } from '../net/dns/index.js';
 import { TOOL } from './tool.js';
 
-/** A problem with what the user typed (a flag, a URL): exit 2 with this message. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './errors.js';
+import { createRun } from './run.js';
+
+export { UsageError };
 
 export interface AuditOptions {
   url?: string;
@@ -174,7 +169,7 @@ export function reportOf(input: { result: RunResult; http: HttpClient; target: s
 /** The run's one HTTP client: the config's budget, overridden by flags, with the run's name rules. */
 export function runHttpClient(
   config: Config,
-  flags: { maxRequests?: number; maxRate?: number; timeoutMs?: number; signal?: AbortSignal },
+  flags: { maxRequests?: number; maxRate?: number; timeoutMs?: number; signal?: AbortSignal; userAgent?: string },
   net: { overrides: ConnectOverride[]; resolver?: HostResolver | undefined; ca?: string | undefined; scope: string[] },
 ): HttpClient {
   return new HttpClient({
@@ -188,37 +183,35 @@ export function runHttpClient(
     scope: net.scope,
     exclude: config.api.exclude,
     ...(config.endpoints['mailbox'] ? { excludeExempt: [{ method: 'GET', path: new URL(config.endpoints['mailbox'].replace(/^GET\s+/i, ''), 'http://mailbox.invalid').pathname }] } : {}),
-    userAgent: `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
+    userAgent: flags.userAgent ?? `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
     ...(flags.signal ? { signal: flags.signal } : {}),
   });
 }
 
 export async function runAudit(opts: AuditOptions): Promise<Report> {
-  const startedAt = new Date();
   const prepared = opts.prepared ?? prepare(opts);
   const { config } = prepared;
-  const overrides = parseOverrides(opts.resolve, opts.connectTo);
-  let dnsServers: Array<{ host: string; port: number }> | undefined;
-  if (opts.dns) {
-    try {
-      dnsServers = [parseDnsServer(opts.dns)];
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
-  const resolver = opts.resolver ?? (dnsServers ? createResolver({ servers: dnsServers, overrides: resolveOverridesOf({ overrides }) }) : undefined);
-  const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
-  const http = runHttpClient(config, opts, { overrides, resolver, ca, scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [] });
-  const only = opts.only?.length ? new Set(opts.only) : undefined;
-  const skip = new Set(opts.skip ?? []);
-  const selected = (opts.checks ?? allChecks).filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
-  const runOptions: RunOptions = {
+  const run = createRun({
+    config,
+    scope: prepared.target.baseUrl ? [prepared.target.baseUrl.origin] : [],
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
+    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
+    ...(opts.dns ? { dns: opts.dns } : {}),
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    ...(opts.maxRequests ? { maxRequests: opts.maxRequests } : {}),
+    ...(opts.maxRate ? { maxRate: opts.maxRate } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     allowWrites: opts.allowWrites ?? false,
     seed: opts.seed ?? 1,
-    overrides,
-    ...(dnsServers ? { dnsServers } : {}),
-    ...(ca ? { ca } : {}),
-  };
+  });
+  const { http, resolver } = run;
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  const skip = new Set(opts.skip ?? []);
+  // The check registry (and, through it, the browser and every prober) loads when an audit runs.
+  const registry = opts.checks ?? (await import('../checks/index.js')).allChecks;
+  const selected = registry.filter((c) => (!only || only.has(c.meta.area)) && !skip.has(c.meta.area));
   try {
     const result = await runChecks({
       checks: selected,
@@ -226,26 +219,23 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       configDir: prepared.configDir,
       target: prepared.target,
       http,
-      options: runOptions,
+      options: run.options,
       env: opts.env,
       ...(opts.signal ? { signal: opts.signal } : {}),
       checkDeadlineMs: opts.checkDeadlineMs ?? Math.min(90_000, config.budget.deadlineMs),
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
-      now: startedAt,
+      now: run.startedAt,
       services: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));
-    return reportOf({
-      result,
-      http,
+    return run.report(result, {
       target: prepared.targetLabel,
-      startedAt,
       failOn: opts.failOn,
       untested: untestedAskedAreas(config, result.findings, areasRun, (area) => skip.has(area) || (only !== undefined && !only.has(area))),
     });
   } finally {
-    await http.close();
+    await run.close();
   }
 }
 

@@ -148,8 +148,13 @@ async function crawlForInit(d: Discovery, base: URL, http: HttpClient, opts: { c
 }
 
 /** The commented starter config: every key explained, defaults are the checklist's pass criteria. */
+/** Where the JSON Schema of launchready.yml is for a project that installed launchready (npm ships schema/). */
+export const CONFIG_SCHEMA_REF = './node_modules/launchready/schema/launchready.schema.json';
+
 export function starterConfig(d: Discovery): string {
   const lines = [
+    // Editors with the YAML language server complete and validate every key from the shipped JSON Schema.
+    `# yaml-language-server: $schema=${CONFIG_SCHEMA_REF}`,
     '# launchready.yml — what launchready needs to know about your product.',
     '# Every key is optional; defaults are the launch checklist\'s pass criteria.',
     '# Secrets never go in this file: write ${ENV_VAR} (or ${ENV_VAR:-default}) and export the variable.',

@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { findChromium } from './find.js';
 import { isLoopbackAddress, loopbackOnly, LOOPBACK_ENV } from '../net/loopback-guard.js';
 import { applyOverrides, type ConnectOverride } from '../net/overrides.js';
 
@@ -103,7 +104,7 @@ export function hostResolverRules(overrides: readonly ConnectOverride[], guarded
 }
 
 export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedChromium> {
-  const executablePath = opts.executablePath ?? process.env[CHROMIUM_ENV] ?? DEFAULT_CHROMIUM;
+  const executablePath = opts.executablePath ?? findChromium() ?? process.env[CHROMIUM_ENV] ?? DEFAULT_CHROMIUM;
   try {
     await access(executablePath, constants.X_OK);
   } catch (err) {
@@ -123,6 +124,8 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Launched
   let browser: Browser;
   try {
     // Playwright gives every launch a fresh temporary profile (user-data-dir) and deletes it on close.
+    // playwright-core is loaded here, on first launch, not when a command starts.
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath, headless: true, args, timeout: opts.timeoutMs ?? 30_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (err) {
     throw new ChromiumUnavailable(executablePath, (err as Error).message.split('\n')[0] ?? 'launch failed');

@@ -4,16 +4,29 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Documen
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 
-/** A problem in the user's config, located as file:line:col. Exits 2 at the CLI, never a stack trace. */
+export interface ConfigProblem {
+  line: number;
+  col: number;
+  problem: string;
+}
+
+/**
+ * Problems in the user's config, located as file:line:col — every one of them, one per line (the
+ * first is also `line`/`col`/`problem`). Exits 2 at the CLI, never a stack trace.
+ */
 export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
   constructor(
     public readonly file: string,
     public readonly line: number,
     public readonly col: number,
     public readonly problem: string,
+    more: ConfigProblem[] = [],
   ) {
-    super(`${file}:${line}:${col}: ${problem}`);
+    const all = [{ line, col, problem }, ...more];
+    super(all.length === 1 ? `${file}:${line}:${col}: ${problem}` : `${all.length} problems in ${file}:\n${all.map((p) => `${file}:${p.line}:${p.col}: ${p.problem}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = all;
   }
 }
 
@@ -74,10 +87,100 @@ export function parseConfigText(text: string, file: string, env: Readonly<Record
   const raw: unknown = dropNullKeys(doc.toJS({ maxAliasCount: 100 }));
   const parsed = ConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const { offset, keyName } = locate(doc, issue);
-  const pos = at(offset);
-  throw new ConfigError(file, pos.line, pos.col, describeIssue(issue, keyName));
+  // Every problem at once (a user fixing one per run would need as many runs as typos).
+  const problems: ConfigProblem[] = [];
+  for (const issue of parsed.error.issues) {
+    const { offset, keyName } = locate(doc, issue);
+    const pos = at(offset);
+    const hint = issue.code === 'unrecognized_keys' && keyName ? suggestionFor(keyName, keysAt(ConfigSchema, issue.path as Array<string | number>)) : undefined;
+    const p = { line: pos.line, col: pos.col, problem: describeIssue(issue, keyName, hint) };
+    if (!problems.some((q) => q.line === p.line && q.col === p.col && q.problem === p.problem)) problems.push(p);
+    // More unknown keys in the same object: one line each.
+    if (issue.code === 'unrecognized_keys') {
+      for (const extra of issue.keys.slice(1)) {
+        const at2 = at(locatePath(doc, issue.path as Array<string | number>, extra));
+        const h2 = suggestionFor(extra, keysAt(ConfigSchema, issue.path as Array<string | number>));
+        problems.push({ line: at2.line, col: at2.col, problem: describeIssue(issue, extra, h2) });
+      }
+    }
+  }
+  const [first, ...rest] = problems;
+  throw new ConfigError(file, first!.line, first!.col, first!.problem, rest);
+}
+
+/** The keys the schema accepts at `path` (an object's shape), looking through optional/default/pipe/record/array/union. */
+export function keysAt(schema: z.ZodType, path: ReadonlyArray<string | number>): string[] {
+  const unwrap = (t: z.ZodType | undefined): z.ZodType[] => {
+    const out: z.ZodType[] = [];
+    const walk = (x: z.ZodType | undefined, depth: number): void => {
+      if (!x || depth > 20) return;
+      const def = (x as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+      switch (def.type) {
+        case 'optional':
+        case 'nullable':
+        case 'default':
+        case 'prefault':
+        case 'readonly':
+        case 'catch':
+          return walk(def['innerType'] as z.ZodType, depth + 1);
+        case 'pipe':
+          return walk(def['in'] as z.ZodType, depth + 1);
+        case 'lazy':
+          return walk((def['getter'] as () => z.ZodType)(), depth + 1);
+        case 'union':
+          for (const o of def['options'] as z.ZodType[]) walk(o, depth + 1);
+          return;
+        default:
+          out.push(x);
+      }
+    };
+    walk(t, 0);
+    return out;
+  };
+  let current = unwrap(schema);
+  for (const seg of path) {
+    const next: z.ZodType[] = [];
+    for (const t of current) {
+      const def = (t as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+      if (def.type === 'object' && typeof seg === 'string') next.push(...unwrap((def['shape'] as Record<string, z.ZodType>)[seg]));
+      else if (def.type === 'record') next.push(...unwrap(def['valueType'] as z.ZodType));
+      else if (def.type === 'array' && typeof seg === 'number') next.push(...unwrap(def['element'] as z.ZodType));
+    }
+    current = next;
+  }
+  const keys = new Set<string>();
+  for (const t of current) {
+    const def = (t as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+    if (def.type === 'object') for (const k of Object.keys(def['shape'] as object)) keys.add(k);
+  }
+  return [...keys];
+}
+
+/** The nearest known key to a typo (`identites` → `identities`), when one is close enough to be meant. */
+export function suggestionFor(typed: string, known: readonly string[]): string | undefined {
+  const t = typed.toLowerCase();
+  let best: { key: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(t, k.toLowerCase());
+    if (!best || d < best.d) best = { key: k, d };
+  }
+  if (!best) return undefined;
+  const allowed = Math.max(1, Math.floor(Math.max(t.length, best.key.length) / 3));
+  return best.d <= allowed ? best.key : undefined;
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters counts once. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function dropNullKeys(value: unknown): unknown {
@@ -111,11 +214,13 @@ function locate(doc: Document, issue: z.core.$ZodIssue): { offset: number; keyNa
   return { offset: locatePath(doc, path) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, keyName?: string): string {
+function describeIssue(issue: z.core.$ZodIssue, keyName?: string, suggestion?: string): string {
   const where = issue.path.length ? issue.path.map(String).join('.') : 'top level';
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where} (check the spelling; see launchready init for every setting)`;
+      return suggestion
+        ? `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where}: did you mean "${suggestion}"?`
+        : `unknown setting "${keyName ?? issue.keys.join(', ')}" in ${where} (check the spelling; see launchready init for every setting)`;
     case 'invalid_type':
       return `${where}: expected ${issue.expected}${'received' in issue && issue.received ? `, got ${String(issue.received)}` : ''}`;
     case 'invalid_key':

@@ -256,6 +256,8 @@ export const ConfigSchema = z
       .strict()
       .optional(),
     monitor: MonitorSchema.optional(),
+    /** `launchready worker`: a cron expression (UTC; 5 fields, or 6 with seconds) for scheduled audits of this target, e.g. "0 6 * * *". */
+    schedule: z.string().regex(/^\s*\S+(\s+\S+){4,5}\s*$/, 'a cron expression such as "0 6 * * *" (minute hour day month weekday, UTC)').optional(),
     baseline: z.string().optional(),
   })
   .strict();

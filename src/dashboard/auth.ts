@@ -113,6 +113,12 @@ export class Accounts {
     return created ? { id, username: ADMIN_USERNAME } : undefined;
   }
 
+  /** Whether `password` is the admin's current password (false when there is no admin). */
+  async isAdminPassword(password: string): Promise<boolean> {
+    const row = (await this.sql.all(`SELECT password_hash FROM dashboard_users WHERE username = ?`, [ADMIN_USERNAME]))[0];
+    return row ? verifyPassword(password, String(row['password_hash'])) : false;
+  }
+
   /** The user when the password is right; the same work is done for unknown usernames. */
   async checkPassword(username: string, password: string): Promise<DashboardUser | undefined> {
     const row = (await this.sql.all(`SELECT id, username, password_hash FROM dashboard_users WHERE username = ?`, [username]))[0];
@@ -185,8 +191,10 @@ export class Accounts {
   }
 
   /**
-   * Uses the token and creates the admin in one transaction: a token works once, and only while no
-   * admin exists. Returns the admin, or undefined when the token is unknown, used or expired.
+   * Uses the token and sets the admin password in one transaction: a token works once. Without an
+   * admin it creates one (first start); with one (a `serve --reset-password` link) it replaces the
+   * password and ends every session of the admin. Returns the admin, or undefined when the token is
+   * unknown, used or expired.
    */
   async completeSetup(token: string, password: string): Promise<DashboardUser | undefined> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
@@ -196,11 +204,16 @@ export class Accounts {
     return this.sql.transaction(async (tx) => {
       const used = await tx.run(`UPDATE dashboard_setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, [now, sha256Hex(token), now]);
       if (used !== 1) return undefined;
-      const existing = await tx.all(`SELECT COUNT(*) AS n FROM dashboard_users`);
-      if (Number(existing[0]?.['n'] ?? 0) > 0) return undefined;
-      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)`, [id, ADMIN_USERNAME, hash, now, now]);
       // Every other outstanding setup link dies with the first one used.
       await tx.run(`UPDATE dashboard_setup_tokens SET used_at = ? WHERE used_at IS NULL`, [now]);
+      const admin = (await tx.all(`SELECT id FROM dashboard_users WHERE username = ?`, [ADMIN_USERNAME]))[0];
+      if (admin) {
+        const adminId = String(admin['id']);
+        await tx.run(`UPDATE dashboard_users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, [hash, now, adminId]);
+        await tx.run(`DELETE FROM dashboard_sessions WHERE user_id = ?`, [adminId]);
+        return { id: adminId, username: ADMIN_USERNAME };
+      }
+      await tx.run(`INSERT INTO dashboard_users (id, username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)`, [id, ADMIN_USERNAME, hash, now, now]);
       return { id, username: ADMIN_USERNAME };
     });
   }

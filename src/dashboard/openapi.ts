@@ -66,6 +66,7 @@ export function buildOpenApi(): Record<string, unknown> {
         },
       },
       '/api/monitor': { get: { summary: "The monitor's status as recorded in the store", responses: { '200': json('Monitor status'), '401': error } } },
+      '/api/fleet': { get: { summary: 'Every target the workers watch: last audit, score trend, blockers, monitor state, schedule; the workers and dead letters', responses: { '200': json('Fleet'), '401': error } } },
     },
     components: {
       securitySchemes: {

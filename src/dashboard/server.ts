@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -8,6 +10,7 @@ import { Accounts, ADMIN_USERNAME, DEFAULT_SESSION_POLICY, passwordProblem, safe
 import { compareRuns } from './compare.js';
 import { CSRF_COOKIE, foreignOrigin, PreLoginTokens, submittedToken } from './csrf.js';
 import type { DashboardDb } from './db.js';
+import { registerFleetRoutes } from './fleet-routes.js';
 import { findingHistory, listTargets, targetByKey, targetKey } from './history.js';
 import { monitorView } from './monitor-status.js';
 import { buildOpenApi } from './openapi.js';
@@ -27,7 +30,8 @@ import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './throttle
  *   deleted at logout. Cookie `lr_session`: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS
  *   (directly or behind a trusted TLS proxy).
  * - CSRF: every state-changing request passes an Origin check and carries a token (see csrf.ts).
- * - Login and setup attempts are throttled per address and per account (429 + Retry-After).
+ * - Login and setup attempts are throttled per client address with backoff (429 + Retry-After),
+ *   never per account: nobody can lock the admin out by typing wrong passwords.
  * - Headers on every response: a CSP without inline scripts (pages use none at all), frame-ancestors
  *   'none', nosniff, Referrer-Policy, COOP/CORP; Cache-Control: no-store on everything but the
  *   stylesheet; no Server or X-Powered-By banner; no CORS headers, ever.
@@ -53,6 +57,14 @@ export interface DashboardOptions {
   maxReportBytes?: number;
   /** A bearer token for CI uploads (LAUNCHREADY_API_TOKEN); at least 32 characters. */
   apiToken?: string;
+  /**
+   * Host names (and IP literals) requests may name in their Host header; anything else gets 421, so
+   * a DNS-rebinding page cannot reach a dashboard on loopback. Undefined: no check (buildDashboard
+   * alone); startDashboard always passes the bind address, localhost and loopback plus these.
+   */
+  allowedHosts?: readonly string[];
+  /** Print a one-time link that sets a new admin password (`serve --reset-password`). */
+  resetPassword?: boolean;
   /** A monitor counts as running when its newest sample is at most this old, ms (default 10 min). */
   monitorFreshMs?: number;
   logger?: FastifyBaseLogger | boolean;
@@ -66,6 +78,16 @@ export interface BuiltDashboard {
   setupToken?: string;
   /** Every route registered, as "METHOD /path" (for the test that walks them all). */
   routes: Array<{ method: string; url: string; public: boolean }>;
+  /** Things the operator must know at start (printed by `serve`), e.g. an ignored LAUNCHREADY_ADMIN_PASSWORD. */
+  notices: string[];
+}
+
+/** The host part of a Host header, lower-case, without the port ("[::1]:8787" → "[::1]"). */
+export function hostOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const h = header.trim().toLowerCase();
+  const m = /^(\[[0-9a-f:.]+\]|[^:\s]+)(?::\d{1,5})?$/.exec(h);
+  return m?.[1]?.replace(/\.$/, '');
 }
 
 declare module 'fastify' {
@@ -204,7 +226,16 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   if (opts.apiToken !== undefined && opts.apiToken.length < 32) throw new Error('LAUNCHREADY_API_TOKEN must be at least 32 characters long');
 
   let setupToken: string | undefined;
-  if (!(await accounts.hasAdmin())) {
+  const notices: string[] = [];
+  if (await accounts.hasAdmin()) {
+    if (opts.adminPassword !== undefined && !(await accounts.isAdminPassword(opts.adminPassword))) {
+      notices.push('LAUNCHREADY_ADMIN_PASSWORD differs from the admin password in the store and is ignored: it only creates the admin on the first start. To change the password, run launchready serve --reset-password.');
+    }
+    if (opts.resetPassword) {
+      await sql.run(`UPDATE dashboard_setup_tokens SET used_at = ? WHERE used_at IS NULL`, [now()]);
+      setupToken = (await accounts.createSetupToken(opts.setupTtlMs ?? 30 * 60_000)).token;
+    }
+  } else {
     if (opts.adminPassword !== undefined) {
       const problem = passwordProblem(opts.adminPassword);
       if (problem) throw new Error(`LAUNCHREADY_ADMIN_PASSWORD: ${problem}`);
@@ -236,6 +267,21 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   });
 
   const secureFor = (request: FastifyRequest): boolean => request.protocol === 'https';
+
+  // ------------------------------------------------------------ every request: the Host check first (DNS rebinding)
+  const allowedHosts = opts.allowedHosts ? new Set(opts.allowedHosts.map((h) => hostOf(h) ?? h.toLowerCase())) : undefined;
+  if (allowedHosts) {
+    app.addHook('onRequest', async (request, reply) => {
+      const host = hostOf(request.headers.host);
+      if (host && allowedHosts.has(host)) return;
+      const shown = (request.headers.host ?? '').slice(0, 100);
+      return reply
+        .code(421)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(`Host "${shown}" is not allowed: this dashboard answers only to ${[...allowedHosts].join(', ')}. Start it with --allowed-host NAME to add a name.\n`);
+    });
+  }
 
   // ------------------------------------------------------------ every request: headers, then who is calling
   app.addHook('onRequest', async (request, reply) => {
@@ -372,24 +418,24 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     const username = typeof body.username === 'string' ? body.username.trim().slice(0, 100) : undefined;
     const ip = request.ip;
     const json = wantsJson(request);
-    const wait = throttle.blocked(ip, username);
+    const wait = throttle.blocked(ip);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
-      throw new HttpError(429, 'too_many_requests', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`);
+      throw new HttpError(429, 'too_many_requests', `Too many failed sign-in attempts from this address. Try again in ${wait < 60 ? `${wait} second${wait > 1 ? 's' : ''}` : `${Math.ceil(wait / 60)} minutes`}.`);
     }
     if (!preLoginCsrfOk(request)) {
-      throttle.failed(ip, username);
+      throttle.failed(ip);
       throw new HttpError(403, 'csrf_token_invalid', 'The sign-in form expired or came from another site. Reload the sign-in page and try again.');
     }
     const user = username && body.password ? await accounts.checkPassword(username, body.password) : undefined;
     if (!user) {
-      throttle.failed(ip, username);
+      throttle.failed(ip);
       reply.code(401);
       if (json) return reply.send({ error: 'invalid_credentials', message: 'Wrong user name or password.' });
       const next = safeNext(body.next);
       return reply.type(html).send(loginPage(submittedToken(request)!, { error: 'Wrong user name or password.', ...(next ? { next } : {}) }));
     }
-    throttle.succeeded(user.username);
+    throttle.succeeded(ip);
     const s = await startSession(request, reply, user);
     if (json) return reply.send({ user: { username: user.username }, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() });
     return reply.redirect(safeNext(body.next) ?? '/', 303);
@@ -405,9 +451,10 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   });
 
   app.get('/setup', pub, async (request, reply) => {
-    if (await accounts.hasAdmin()) return reply.code(410).type(html).send(messagePage('Setup is done', 'The admin account exists already. Sign in instead.', {}, { href: '/login', text: 'Sign in' }));
     const token = (request.query as Record<string, unknown>)['token'];
-    if (typeof token !== 'string' || !(await accounts.setupTokenValid(token))) {
+    const valid = typeof token === 'string' && (await accounts.setupTokenValid(token));
+    if (!valid && (await accounts.hasAdmin())) return reply.code(410).type(html).send(messagePage('Setup is done', 'The admin account exists already. Sign in instead.', {}, { href: '/login', text: 'Sign in' }));
+    if (!valid || typeof token !== 'string') {
       return reply.code(410).type(html).send(messagePage('Setup link not valid', 'This setup link is used, expired or mistyped. Restart `launchready serve` for a new one.', {}, { href: '/login', text: 'Sign in' }));
     }
     return reply.type(html).send(setupPage(preLoginToken(request, reply), token));
@@ -415,18 +462,18 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
 
   app.post('/setup', pub, async (request, reply) => {
     const ip = request.ip;
-    const wait = throttle.blocked(ip, undefined);
+    const wait = throttle.blocked(ip);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
       throw new HttpError(429, 'too_many_requests', 'Too many attempts. Try again later.');
     }
     if (!preLoginCsrfOk(request)) {
-      throttle.failed(ip, undefined);
+      throttle.failed(ip);
       throw new HttpError(403, 'csrf_token_invalid', 'The setup form expired or came from another site. Open the setup link again.');
     }
     const body = parseOr400(SetupBody, request.body, 'setup request');
     if (!(await accounts.setupTokenValid(body.token))) {
-      throttle.failed(ip, undefined);
+      throttle.failed(ip);
       return reply.code(410).type(html).send(messagePage('Setup link not valid', 'This setup link is used, expired or mistyped.', {}, { href: '/login', text: 'Sign in' }));
     }
     const problem = body.password !== body.confirm ? 'The two passwords differ.' : passwordProblem(body.password);
@@ -494,6 +541,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     return reply.type(html).send(monitorPage(view, chromeOf(request), now()));
   });
 
+  registerFleetRoutes(app, { store, sql, now, chromeOf, canEdit: (r) => principals.get(r)?.via === 'session' && principals.get(r)?.username === ADMIN_USERNAME });
+
   // ------------------------------------------------------------ JSON API
   app.get('/api/session', async (request) => {
     const p = principals.get(request)!;
@@ -556,7 +605,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   app.get('/api/monitor', async () => monitorView(store, sql, { now: now(), ...(opts.monitorFreshMs ? { freshMs: opts.monitorFreshMs } : {}) }));
 
   await app.ready();
-  return { app, accounts, routes, ...(setupToken ? { setupToken } : {}) };
+  return { app, accounts, routes, notices, ...(setupToken ? { setupToken } : {}) };
 }
 
 export interface RunningDashboard extends BuiltDashboard {
@@ -568,8 +617,8 @@ export interface RunningDashboard extends BuiltDashboard {
 
 /** Builds and listens (port 0 picks a free port); `close()` stops the server, the purge timer and the store. */
 export async function startDashboard(opts: DashboardOptions & { host?: string; port?: number; closeDb?: boolean }): Promise<RunningDashboard> {
-  const built = await buildDashboard(opts);
   const host = opts.host ?? '127.0.0.1';
+  const built = await buildDashboard({ ...opts, allowedHosts: defaultAllowedHosts(host, opts.allowedHosts ?? []) });
   await built.app.listen({ host, port: opts.port ?? 0 });
   const addr = built.app.server.address() as AddressInfo;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -586,6 +635,25 @@ export async function startDashboard(opts: DashboardOptions & { host?: string; p
       if (opts.closeDb !== false) await opts.db.close();
     },
   };
+}
+
+/**
+ * The Host names a dashboard bound to `bind` answers to: the bind address, localhost and the loopback
+ * literals, and `extra` (--allowed-host). Bound to a wildcard, also this machine's interface
+ * addresses (an IP literal cannot be rebound; a name can, so names must be allowed explicitly).
+ */
+export function defaultAllowedHosts(bind: string, extra: readonly string[]): string[] {
+  const b = bind.replace(/^\[|\]$/g, '').toLowerCase();
+  const literal = (a: string): string => (isIP(a) === 6 ? `[${a}]` : a);
+  const out = new Set<string>(['localhost', '127.0.0.1', '[::1]', literal(b)]);
+  if (b === '0.0.0.0' || b === '::') {
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) out.add(literal(i.address.toLowerCase()));
+  }
+  for (const e of extra) {
+    const h = hostOf(e);
+    if (h) out.add(h);
+  }
+  return [...out];
 }
 
 export { ADMIN_USERNAME };

@@ -1,16 +1,15 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { parseOverrides, readCaFile, reportOf, runHttpClient, untestedAskedAreas, UsageError } from '../app/audit.js';
+import { untestedAskedAreas, UsageError } from '../app/audit.js';
+import { createRun } from '../app/run.js';
 import { allChecks } from '../checks/index.js';
 import { ConfigSchema } from '../config/schema.js';
 import type { Check } from '../engine/check.js';
-import type { ProgressSink, RunOptions, TargetInfo } from '../engine/context.js';
+import type { ProgressSink, TargetInfo } from '../engine/context.js';
 import { runChecks } from '../engine/runner.js';
 import type { Area } from '../model/area.js';
 import type { Report } from '../model/report.js';
 import type { FailOn } from '../model/severity.js';
-import { createResolver, resolveOverridesOf } from '../net/dns/index.js';
-import type { HostResolver } from '../net/http.js';
 import type { ConnectOverride } from '../net/overrides.js';
 
 /**
@@ -110,10 +109,6 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
   const startedAt = opts.now ?? new Date();
   const domain = parseDomainArgument(opts.domain);
   const { hosts, apex } = domainHosts(domain, opts.includeWww ?? true);
-  const overrides = opts.overrides ?? parseOverrides(opts.resolve, opts.connectTo);
-  let ca = opts.ca;
-  if (!ca && opts.caFile) ca = readCaFile(opts.caFile);
-
   for (const h of opts.hosts ?? []) {
     const extra = parseDomainArgument(h, '--host');
     if (!hosts.includes(extra)) hosts.push(extra);
@@ -128,19 +123,23 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
 
   // One resolver for DNS checks, HTTP and TLS when --dns is given; otherwise connections use the
   // system resolver (as `audit` does) and the DNS checks build theirs from the run options.
-  const resolver: (HostResolver & { query?: unknown }) | undefined = opts.dnsServers?.length
-    ? createResolver({ servers: opts.dnsServers, overrides: resolveOverridesOf({ overrides }), ...(opts.signal ? { signal: opts.signal } : {}) })
-    : undefined;
-
   // Nothing credentialed is sent by a domain audit: the scope is the domain's own origins only.
-  const http = runHttpClient(config, opts, { overrides, resolver, ca, scope: hosts.map((h) => `https://${h}`) });
-  const runOptions: RunOptions = {
-    allowWrites: false,
-    seed: opts.seed ?? 1,
-    overrides,
+  const run = createRun({
+    config,
+    scope: hosts.map((h) => `https://${h}`),
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
+    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
     ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
-    ...(ca ? { ca } : {}),
-  };
+    ...(opts.ca ? { ca: opts.ca } : opts.caFile ? { caFile: opts.caFile } : {}),
+    ...(opts.maxRequests ? { maxRequests: opts.maxRequests } : {}),
+    ...(opts.maxRate ? { maxRate: opts.maxRate } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    seed: opts.seed ?? 1,
+    now: startedAt,
+  });
+  const { http, resolver } = run;
   const selected = opts.checks ?? domainChecks();
   try {
     const result = await runChecks({
@@ -149,7 +148,7 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
       configDir: process.cwd(),
       target,
       http,
-      options: runOptions,
+      options: run.options,
       env: opts.env ?? {},
       ...(opts.signal ? { signal: opts.signal } : {}),
       checkDeadlineMs: opts.checkDeadlineMs ?? 90_000,
@@ -160,8 +159,8 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));
     // A domain audit judges only its own areas: an asked area it does not run is not "untested".
-    return reportOf({ result, http, target: domain, startedAt, failOn: opts.failOn, untested: untestedAskedAreas(config, result.findings, areasRun, (area) => !areasRun.has(area)) });
+    return run.report(result, { target: domain, failOn: opts.failOn, untested: untestedAskedAreas(config, result.findings, areasRun, (area) => !areasRun.has(area)) });
   } finally {
-    await http.close();
+    await run.close();
   }
 }

@@ -59,6 +59,8 @@ interface ProbeBase {
   conditions: Condition[];
   /** Derived from the audit config rather than written under monitor.probes. */
   derived: boolean;
+  /** Distinct worker locations that must see a failure before it counts (`launchready worker`; 1 = any one). */
+  confirm?: number;
 }
 
 export type ProbePlan =
@@ -240,6 +242,7 @@ export function resolveMonitorPlan(loaded: LoadedConfig, opts: ResolveOptions = 
       alerts: p?.alerts === false ? false : mergePolicy(kind, config, m.alerts, p?.alerts || undefined),
       conditions: [],
       derived,
+      confirm: p?.confirm ?? m.confirm ?? 1,
     };
     if (p?.notify) out.notify = p.notify;
     return out;

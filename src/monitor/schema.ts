@@ -90,6 +90,11 @@ const common = {
   alerts: z.union([z.literal(false), AlertPolicySchema]).optional(),
   /** Names of the notifiers this probe alerts (default: all). */
   notify: z.array(z.string()).optional(),
+  /**
+   * `launchready worker` only: a failure is an incident only when workers in at least this many
+   * different --location values see it in the same interval (default 1).
+   */
+  confirm: z.number().int().min(1).max(10).optional(),
 };
 
 const expectShape = z
@@ -252,6 +257,8 @@ export const MonitorSchema = z
     jitter: fraction.optional(),
     timeout: durationMs.optional(),
     retries: z.number().int().min(0).max(5).optional(),
+    /** `launchready worker` only: locations that must see a failure before it is an incident (default 1; per probe too). */
+    confirm: z.number().int().min(1).max(10).optional(),
     /** Derive the default probes from the audit config (homepage, login page, health, synthetic login, TLS, DNS, mail). */
     defaults: z.boolean().optional(),
     /** SQLite file (default .launchready/launchready.db) or postgres:// URL. */

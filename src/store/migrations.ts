@@ -104,6 +104,76 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX audit_findings_finding ON audit_findings (finding_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'fleet: targets with schedules, probe runs per location, judged slots, workers, scheduled audits',
+    statements: [
+      // A product the workers watch and audit: its launchready.yml as written (${VAR}s are resolved by each worker).
+      `CREATE TABLE fleet_targets (
+        name TEXT PRIMARY KEY,
+        target TEXT,
+        config_text TEXT NOT NULL,
+        config_file TEXT NOT NULL,
+        config_dir TEXT NOT NULL,
+        schedule TEXT,
+        schedule_source TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      // One probe run per slot per location: the key that makes a retried job record nothing twice.
+      `CREATE TABLE fleet_runs (
+        probe_id TEXT NOT NULL,
+        slot BIGINT NOT NULL,
+        location TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        latency_ms {real},
+        http_status INTEGER,
+        worker TEXT NOT NULL,
+        due_at BIGINT NOT NULL,
+        ran_at BIGINT NOT NULL,
+        PRIMARY KEY (probe_id, slot, location)
+      )`,
+      `CREATE INDEX fleet_runs_ran ON fleet_runs (ran_at)`,
+      // A slot judged once (confirmed bad, or good), whatever number of locations report it.
+      `CREATE TABLE fleet_slots (
+        probe_id TEXT NOT NULL,
+        slot BIGINT NOT NULL,
+        verdict TEXT NOT NULL,
+        locations_json TEXT NOT NULL,
+        judged_at BIGINT NOT NULL,
+        PRIMARY KEY (probe_id, slot)
+      )`,
+      `CREATE TABLE fleet_workers (
+        id TEXT PRIMARY KEY,
+        location TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        concurrency INTEGER NOT NULL,
+        started_at BIGINT NOT NULL,
+        heartbeat_at BIGINT NOT NULL,
+        stopped_at BIGINT
+      )`,
+      // How far ahead each target's probe slots and audit ticks are queued: whichever worker plans next starts there.
+      `CREATE TABLE fleet_plan (
+        target_name TEXT PRIMARY KEY,
+        planned_until BIGINT NOT NULL,
+        config_updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE fleet_audits (
+        target_name TEXT NOT NULL,
+        tick BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        audit_id TEXT,
+        worker TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        error TEXT,
+        PRIMARY KEY (target_name, tick)
+      )`,
+    ],
+  },
 ];
 
 const TOKENS: Record<Dialect, Record<string, string>> = {

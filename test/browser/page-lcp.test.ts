@@ -6,6 +6,7 @@ import { pageLcp } from '../../src/checks/performance/page-lcp.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { HttpClient } from '../../src/net/http.js';
+import { CHROMIUM } from '../helpers.js';
 
 /**
  * A site with a light landing page and a heavy one: the heavy page puts a 600 KB script in <head>
@@ -58,7 +59,7 @@ async function judge(landing: string) {
   }
 }
 
-describe('landing-page LCP in headless Chromium under mobile emulation', () => {
+describe.skipIf(!CHROMIUM)('landing-page LCP in headless Chromium under mobile emulation', () => {
   it('passes a light landing page, reporting the median and range of three runs', async () => {
     const [f] = await judge('/');
     expect(f?.status).toBe('pass');
@@ -78,7 +79,7 @@ describe('landing-page LCP in headless Chromium under mobile emulation', () => {
   });
 });
 
-describe('landing-page LCP on an API-only target', () => {
+describe.skipIf(!CHROMIUM)('landing-page LCP on an API-only target', () => {
   it('skips (not passes) a landing URL that answers JSON instead of a page', async () => {
     const [f] = await judge('/api');
     expect(f?.status).toBe('skip');
@@ -86,7 +87,7 @@ describe('landing-page LCP on an API-only target', () => {
   });
 });
 
-describe('the Chromium launcher under the loopback guard', () => {
+describe.skipIf(!CHROMIUM)('the Chromium launcher under the loopback guard', () => {
   let chromium: LaunchedChromium;
   beforeAll(async () => {
     chromium = await launchChromium();

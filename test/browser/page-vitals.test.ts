@@ -15,6 +15,7 @@ import { ConfigSchema } from '../../src/config/schema.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { HttpClient } from '../../src/net/http.js';
 import { startVitalsSite, VITALS_PAGES, type VitalsSite } from '../fixtures/vitals-pages.js';
+import { CHROMIUM } from '../helpers.js';
 
 describe("Lighthouse's load-end rule (pure)", () => {
   const p = LIGHTHOUSE_LOAD_END;
@@ -92,7 +93,7 @@ describe('summary over runs', () => {
   });
 });
 
-describe('page vitals in Chromium on pages of the shapes that matter', () => {
+describe.skipIf(!CHROMIUM)('page vitals in Chromium on pages of the shapes that matter', () => {
   let site: VitalsSite;
   let chromium: LaunchedChromium;
   beforeAll(async () => {
@@ -159,7 +160,7 @@ describe('page vitals in Chromium on pages of the shapes that matter', () => {
   }, 60_000);
 });
 
-describe('the LCP check never passes a placeholder', () => {
+describe.skipIf(!CHROMIUM)('the LCP check never passes a placeholder', () => {
   let site: VitalsSite;
   beforeAll(async () => {
     site = await startVitalsSite();

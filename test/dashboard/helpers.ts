@@ -61,14 +61,14 @@ export interface Login {
  * Signs in like the browser form does: GET /login for the pre-login token, then POST the form.
  * `cookie` is sent along with the POST only (a session id planted or left over before login).
  */
-export async function login(base: string, password = ADMIN_PASSWORD, opts: { username?: string; cookie?: string } = {}): Promise<Login> {
-  const page = await req(base, '/login');
+export async function login(base: string, password = ADMIN_PASSWORD, opts: { username?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Login> {
+  const page = await req(base, '/login', { headers: opts.headers ?? {} });
   const pre = cookieValue(page.setCookies, 'csrf') ?? /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
   if (!pre) throw new Error(`no pre-login token on /login (HTTP ${page.status})`);
   const form = new URLSearchParams({ username: opts.username ?? 'admin', password, _csrf: pre });
   const response = await req(base, '/login', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...(opts.headers ?? {}) },
     cookie: [opts.cookie, `csrf=${pre}`].filter(Boolean).join('; '),
     body: form.toString(),
   });

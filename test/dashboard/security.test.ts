@@ -201,7 +201,7 @@ describe('CSRF', () => {
 
   it('the login form needs the signed pre-login token: no token, a token not signed by this server, or a foreign Origin gets 403', async () => {
     const form = (csrf: string) => new URLSearchParams({ username: 'admin', password: ADMIN_PASSWORD, _csrf: csrf }).toString();
-    const t = await startTestDashboard({ seed: false, throttle: { perAddress: 1000, perAccount: 1000 } });
+    const t = await startTestDashboard({ seed: false, throttle: { freeFailures: 1000 } });
     try {
       const page = await req(t.url, '/login');
       const pre = cookieValue(page.setCookies, 'csrf')!;
@@ -232,31 +232,39 @@ describe('CSRF', () => {
 });
 
 describe('login throttling', () => {
-  it('five wrong passwords for an account lock it: 429 with Retry-After, even for the right password, until the window ends', async () => {
+  it('after five wrong passwords an address backs off: 429 with Retry-After, even for the right password, until the lock ends; each further failure doubles it', async () => {
     let now = Date.parse('2026-11-23T12:00:00Z');
-    const t = await startTestDashboard({ seed: false, now: () => now, throttle: { perAccount: 5, perAddress: 100, windowMs: 15 * 60_000 } });
+    const t = await startTestDashboard({ seed: false, now: () => now, throttle: { freeFailures: 5, baseDelayMs: 60_000, maxDelayMs: 15 * 60_000 } });
     try {
       for (let i = 0; i < 5; i++) expect((await login(t.url, `wrong-password-${i}`)).response.status).toBe(401);
+      // The sixth failure starts the backoff: 60 s.
+      expect((await login(t.url, 'wrong-password-5')).response.status).toBe(401);
       const locked = await login(t.url, `wrong-password-6`);
       expect(locked.response.status).toBe(429);
-      expect(Number(locked.response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(locked.response.headers.get('retry-after'))).toBe(60);
       const right = await login(t.url);
       expect(right.response.status).toBe(429);
       expect(right.sessionId).toBe('');
-      now += 15 * 60_000 + 1000;
+      now += 61_000;
+      // Another failure: the lock doubles to 120 s.
+      expect((await login(t.url, 'wrong-password-7')).response.status).toBe(401);
+      expect(Number((await login(t.url)).response.headers.get('retry-after'))).toBe(120);
+      now += 121_000;
       expect((await login(t.url)).response.status).toBe(303);
+      // A success clears the address.
+      expect((await login(t.url, 'wrong-password-8')).response.status).toBe(401);
     } finally {
       await t.close();
     }
   });
 
-  it('failures across many account names from one address hit the per-address limit', async () => {
-    const t = await startTestDashboard({ seed: false, throttle: { perAccount: 5, perAddress: 8 } });
+  it('failures across many account names from one address are counted for the address', async () => {
+    const t = await startTestDashboard({ seed: false, throttle: { freeFailures: 8 } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 10; i++) statuses.push((await login(t.url, 'wrong-password', { username: `nobody${i}` })).response.status);
-      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
-      expect(statuses[8]).toBe(429);
+      expect(statuses.slice(0, 9)).toEqual(Array(9).fill(401));
+      expect(statuses[9]).toBe(429);
     } finally {
       await t.close();
     }

@@ -19,7 +19,7 @@ describe('launchready --help is the reference', () => {
   it('each command has its own complete help', async () => {
     for (const [cmd, flags] of [
       ['init', ['--out', '--force']],
-      ['demo', ['--flaws', '--serve-only', '--port']],
+      ['demo', ['--flaws', '--serve-only', '--port', '--out']],
       ['scan', ['--history', '--all-files', '--bundles', '--logs', '--env-file', '--baseline', '--format', '--out', '--fail-on']],
       ['domain', ['--mail-domain', '--dkim-selector', '--dns', '--ca', '--resolve', '--connect-to', '--format', '--out']],
       ['load', ['--rate', '--concurrency', '--duration', '--format', '--config']],
@@ -30,7 +30,7 @@ describe('launchready --help is the reference', () => {
       expect(r.code, cmd).toBe(0);
       for (const f of flags) expect(r.stdout, `${cmd} ${f}`).toContain(f);
     }
-  });
+  }, 120_000); // seven CLI starts one after the other: generous for a loaded machine
 });
 
 describe('bad flags exit 2 with a message that names the flag, never a stack trace', () => {
@@ -69,11 +69,13 @@ describe('audit --save keeps the report for the dashboard', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'lr-save-')), 'lr.db');
     try {
       const r = await runCli(['audit', app.url, '--only', 'edge', '--format', 'json', '--save', db]);
-      expect(r.stderr).toBe('');
+      // --save says where the report went, on stderr (stdout stays the JSON report).
+      expect(r.stderr).toMatch(new RegExp(`^Saved as audit \\S+ in ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(see it with: launchready serve --db `));
       const store = await openStore(db);
       const audits = await store.listAudits();
       await store.close();
       expect(audits).toHaveLength(1);
+      expect(r.stderr).toContain(`audit ${audits[0]!.id} in`);
       expect(audits[0]!.verdict).toBe(JSON.parse(r.stdout).verdict);
     } finally {
       await app.close();

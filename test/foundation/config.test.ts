@@ -61,7 +61,7 @@ describe('config errors name file:line:col and what was expected', () => {
       expect(r.stderr, c.name).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
       expect(r.stdout, c.name).toBe('');
     }
-  });
+  }, 120_000); // twelve CLI starts at once: generous for a loaded machine
 });
 
 describe('config values', () => {

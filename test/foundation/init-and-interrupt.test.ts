@@ -43,8 +43,12 @@ describe('launchready init URL', () => {
 
 describe('Ctrl-C', () => {
   it('ends the audit with a partial report marked incomplete (exit 3)', async () => {
+    // The first request the audit sends is the readiness signal: by then the CLI has started and
+    // installed its Ctrl-C handler (a fixed sleep raced a slow start on a loaded machine).
+    let started!: () => void;
+    const firstRequest = new Promise<void>((r) => (started = r));
     const hang = await startServer(() => {
-      /* never answers */
+      started(); /* never answers */
     });
     const dir = mkdtempSync(join(tmpdir(), 'lr-int-'));
     writeFileSync(join(dir, 'c.yml'), 'budget: { timeoutMs: 30000 }\n');
@@ -52,7 +56,7 @@ describe('Ctrl-C', () => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      await firstRequest;
       const t0 = Date.now();
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -65,5 +69,5 @@ describe('Ctrl-C', () => {
       child.kill('SIGKILL');
       await hang.close();
     }
-  }, 30_000);
+  }, 90_000);
 });

@@ -3,11 +3,9 @@ import { Command } from 'commander';
 import { resolve as resolvePath } from 'node:path';
 import { parseAreaList, prepare, runAudit } from '../../app/audit.js';
 import { applyAcceptedFindings } from '../../app/baseline.js';
-import { saveReport } from '../../dashboard/save.js';
 import type { Report } from '../../model/report.js';
-import { openStore } from '../../store/index.js';
 import type { Format } from '../../report/index.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber, MAX_REQUESTS_LIMIT, prepareOut } from '../shared.js';
 import { terminalProgress } from '../progress.js';
 
 interface AuditFlags {
@@ -33,12 +31,26 @@ interface AuditFlags {
 
 /** Keeps the report for the dashboard; a store problem is reported, never a lost report (it was already printed). */
 async function saveToStore(report: Report, spec: string | undefined): Promise<void> {
+  // The store (SQLite or pg) is loaded only when --save asks for it.
+  const [{ openStore, DEFAULT_STORE_PATH }, { saveReport }] = await Promise.all([import('../../store/index.js'), import('../../dashboard/save.js')]);
   const store = await openStore(spec);
   try {
     const id = await saveReport(store, report);
-    if (process.stderr.isTTY) process.stderr.write(`Saved as audit ${id} (launchready serve shows it).\n`);
+    const where = !spec ? DEFAULT_STORE_PATH : /^postgres(ql)?:\/\//.test(spec) ? redactUrl(spec) : spec;
+    process.stderr.write(`Saved as audit ${id} in ${where} (see it with: launchready serve${spec ? ` --db ${where}` : ''}).\n`);
   } finally {
     await store.close();
+  }
+}
+
+/** A postgres:// URL without its password, for a message. */
+function redactUrl(spec: string): string {
+  try {
+    const u = new URL(spec);
+    if (u.password) u.password = '***';
+    return u.href;
+  } catch {
+    return 'the PostgreSQL store';
   }
 }
 
@@ -57,7 +69,7 @@ export function auditCommand(): Command {
     .option('--connect-to <host:port:host2:port2>', 'connect to HOST2:PORT2 for HOST:PORT (curl); repeatable', collect)
     .option('--dns <server[:port]>', 'DNS server for every name lookup (e.g. 127.0.0.1:5353 or [::1]:53)')
     .option('--ca <file>', 'extra CA certificates (PEM) to trust')
-    .option('--max-requests <n>', 'request budget for the whole run (default 3000)', positiveInt('--max-requests'))
+    .option('--max-requests <n>', 'request budget for the whole run (default 3000)', positiveInt('--max-requests', MAX_REQUESTS_LIMIT))
     .option('--max-rate <n>', 'requests per second across the run (default 50)', positiveNumber('--max-rate'))
     .option('--timeout <ms>', 'deadline per request in ms (default 10000)', positiveInt('--timeout'))
     .option('--allow-writes', 'allow writes to objects launchready did not create (off by default)')
@@ -77,6 +89,7 @@ Examples:
   launchready audit https://app.example.com --resolve app.example.com:443:203.0.113.7 --only domain-tls,edge`,
     )
     .action(async (url: string | undefined, flags: AuditFlags) => {
+      prepareOut(flags.out);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
       let interrupts = 0;
@@ -117,7 +130,7 @@ Examples:
           ...(prepared.config.repo ? { repoDir: resolvePath(prepared.configDir, prepared.config.repo) } : {}),
           failOn: failOnValue(flags.failOn),
         });
-        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false, config: prepared.config });
+        process.exitCode = await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false, config: prepared.config });
         if (flags.save) await saveToStore(report, typeof flags.save === 'string' ? flags.save : undefined);
       } finally {
         progress?.done();

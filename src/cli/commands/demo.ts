@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAudit } from '../../app/audit.js';
 import { setLoopbackOnly } from '../../net/loopback-guard.js';
 import { parseFlaws, startDemoPortal } from '../../../examples/demo-portal/src/index.js';
-import { emitReport, formatOption } from '../shared.js';
+import { emitReport, formatOption, prepareOut } from '../shared.js';
 import type { Format } from '../../report/index.js';
 
 /** examples/demo-portal/launchready.yml, from src/ or dist/src/. */
@@ -23,9 +23,11 @@ export function demoCommand(): Command {
       return Number(v);
     })
     .addOption(formatOption())
+    .option('-o, --out <file>', 'write the report to a file instead of stdout (its directory is created)')
     .option('-v, --verbose', 'list every finding')
     .addHelpText('after', '\nThe demo sends traffic only to 127.0.0.1 (the loopback guard is on). Flaw names: see examples/demo-portal/README.md.\nIt exits 0 once the report is printed, whatever the verdict; use launchready audit to gate a pipeline.')
-    .action(async (flags: { flaws: string; serveOnly?: boolean; port?: number; format: Format; verbose?: boolean }) => {
+    .action(async (flags: { flaws: string; serveOnly?: boolean; port?: number; format: Format; out?: string; verbose?: boolean }) => {
+      prepareOut(flags.out);
       let flaws: string[];
       try {
         flaws = parseFlaws(flags.flaws);
@@ -44,7 +46,7 @@ export function demoCommand(): Command {
       if (flags.format === 'text') process.stderr.write(`Demo portal on ${portal.url} (${portal.flaws.length} flaws on). Auditing…\n`);
       try {
         const report = await runAudit({ url: portal.url, configPath: demoConfigPath(), failOn: 'high', env: process.env });
-        emitReport(report, { format: flags.format, verbose: flags.verbose ?? false });
+        await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
         // The demo demonstrates: a finished audit exits 0 whatever its verdict (audit is for gating).
         process.exitCode = report.verdict === 'incomplete' && report.incomplete.some((r) => /interrupted/.test(r)) ? 3 : 0;
       } finally {

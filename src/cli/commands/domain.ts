@@ -5,7 +5,7 @@ import { runDomainAudit } from '../../domain/index.js';
 import { parseDnsServer } from '../../net/dns/index.js';
 import type { Format } from '../../report/index.js';
 import { terminalProgress } from '../progress.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, prepareOut } from '../shared.js';
 
 interface DomainFlags {
   mailDomain?: string;
@@ -42,6 +42,7 @@ export function domainCommand(): Command {
     .option('-v, --verbose', 'list every finding in the text report')
     .addHelpText('after', '\nThe public-hostname checks always run here, whatever the names resolve to.\nExample: launchready domain example.com --dkim-selector google')
     .action(async (domain: string, flags: DomainFlags) => {
+      prepareOut(flags.out);
       let dnsServers: Array<{ host: string; port: number }> | undefined;
       if (flags.dns) {
         try {
@@ -73,7 +74,7 @@ export function domainCommand(): Command {
           ...(progress ? { progress } : {}),
         });
         progress?.done();
-        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+        process.exitCode = await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
       } finally {
         progress?.done();
         process.off('SIGINT', onSigint);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { parseOverrides, prepare, readCaFile, UsageError } from '../../app/audit.js';
+import { prepare, UsageError } from '../../app/audit.js';
+import { createRun } from '../../app/run.js';
 import { TOOL } from '../../app/tool.js';
 import { coreActionLatency } from '../../checks/performance/core-action-latency.js';
 import { pageLcp } from '../../checks/performance/page-lcp.js';
@@ -11,11 +12,11 @@ import type { CoreActionLoad } from '../../load/gatherer.js';
 import { parseDuration, type LoadSettings } from '../../load/plan.js';
 import { loadDurationProblem } from '../../config/duration.js';
 import { renderLoadText } from '../../load/report-text.js';
-import { blockersOf, exitCodeOf, scorecardOf, scoreOf, verdictOf, type Report } from '../../model/report.js';
+import { exitCodeOf, type Report } from '../../model/report.js';
 import type { FailOn } from '../../model/severity.js';
-import { HttpClient, type HostResolver } from '../../net/http.js';
+import type { HostResolver } from '../../net/http.js';
 import type { Format } from '../../report/index.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber, writeAtomic } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, positiveInt, positiveNumber, writeAtomic, MAX_REQUESTS_LIMIT, prepareOut } from '../shared.js';
 
 /** What `launchready load` does when neither the flags nor `load:` say otherwise. */
 export const LOAD_COMMAND_DEFAULTS = { rate: 20, duration: '10s', warmup: '2s' } as const;
@@ -103,32 +104,30 @@ export function loadConfigFromFlags(config: Config, opts: LoadOptions): Config {
  * p95 per action (plus page LCP with --pages). Returns the report and the raw numbers.
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
-  const startedAt = new Date();
   const prepared = prepare({ ...(opts.url ? { url: opts.url } : {}), ...(opts.configPath ? { configPath: opts.configPath } : {}), env: opts.env });
   const base = prepared.target.baseUrl;
   if (!base) throw new UsageError('nothing to load: give a URL (launchready load https://app.example.com) or a config with target:');
   const config = loadConfigFromFlags(prepared.config, opts);
-  const overrides = parseOverrides(opts.resolve, opts.connectTo);
-  const ca = opts.caFile ? readCaFile(opts.caFile) : undefined;
   const durationMs = parseDuration(config.load!.duration, 0);
   const warmupMs = parseDuration(config.load!.warmup, 0);
   const timeoutMs = opts.timeoutMs ?? config.budget.timeoutMs;
   // The load's own cap: the schedule (open model) or a generous bound (closed model), plus logins.
   const expected = config.load!.rate !== undefined ? Math.ceil((config.load!.rate * (durationMs + warmupMs)) / 1000) : opts.ownsTarget ? 50_000_000 : Math.ceil((CONSERVATIVE_MAX_RATE * (durationMs + warmupMs)) / 1000);
   const loadCap = opts.maxRequests ?? expected;
-  const http = new HttpClient({
-    maxRequests: loadCap + 200,
-    rate: config.budget.rate,
-    timeoutMs,
-    maxBodyBytes: config.budget.maxBodyBytes,
-    overrides,
-    ...(opts.resolver ? { resolver: opts.resolver } : {}),
-    ...(ca ? { ca } : {}),
+  const run = createRun({
+    config,
     scope: [base.origin],
-    exclude: config.api.exclude,
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
+    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    maxRequests: loadCap + 200,
+    timeoutMs,
     userAgent: `${TOOL.name}/${TOOL.version} (+load test)`,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    allowWrites: opts.allowWrites ?? false,
   });
+  const { http } = run;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const checks: Check<any>[] = opts.pages ? [coreActionLatency, pageLcp] : [coreActionLatency];
   const deadline = warmupMs + durationMs + timeoutMs + 60_000 + (opts.pages ? 120_000 : 0);
@@ -140,12 +139,12 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
       configDir: prepared.configDir,
       target: prepared.target,
       http,
-      options: { allowWrites: opts.allowWrites ?? false, seed: 1, overrides, ...(ca ? { ca } : {}) },
+      options: run.options,
       env: opts.env,
       ...(opts.signal ? { signal: opts.signal } : {}),
       checkDeadlineMs: deadline,
       runDeadlineMs: deadline + 10_000,
-      now: startedAt,
+      now: run.startedAt,
       services: {
         loadSettings: {
           ...opts.settings,
@@ -157,27 +156,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
         ...(opts.resolver ? { resolver: opts.resolver } : {}),
       },
     });
-    const findings = result.findings;
-    const report: Report = {
-      tool: TOOL,
-      target: prepared.targetLabel,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      verdict: verdictOf(findings, failOn, result.incomplete),
-      incomplete: result.incomplete,
-      score: scoreOf(findings),
-      scorecard: scorecardOf(findings, ['performance']),
-      findings,
-      blockers: blockersOf(findings),
-      accessMatrix: [],
-      latency: result.contributions.latency ?? {},
-      stats: { requests: http.stats.requests, bytes: http.stats.bytes, areaDurationsMs: result.areaDurationsMs },
-      ...(result.contributions.facts && Object.keys(result.contributions.facts).length ? { facts: result.contributions.facts } : {}),
-    };
+    const report = run.report(result, { target: prepared.targetLabel, failOn, areas: ['performance'] });
     const load = result.artifacts.get('load/core-actions') as CoreActionLoad | undefined;
     return { report, ...(load ? { load } : {}), thresholdMs: config.thresholds.p95Ms };
   } finally {
-    await http.close();
+    await run.close();
   }
 }
 
@@ -225,7 +208,7 @@ export function loadCommand(): Command {
     .option('--duration <time>', `measured phase, e.g. 30s, 500ms, 2m (default ${LOAD_COMMAND_DEFAULTS.duration})`)
     .option('--warmup <time>', `unmeasured phase before it (default ${LOAD_COMMAND_DEFAULTS.warmup})`)
     .option('--action <route>', 'a core action, e.g. "GET /api/invoices"; repeatable; replaces load.actions', collect)
-    .option('--max-requests <n>', 'stop after this many requests (warm-up included)', positiveInt('--max-requests'))
+    .option('--max-requests <n>', 'stop after this many requests (warm-up included)', positiveInt('--max-requests', MAX_REQUESTS_LIMIT))
     .option('--connections <n>', 'open model: connections per origin', positiveInt('--connections'))
     .option('--timeout <ms>', 'per-request deadline in ms (default 10000)', positiveInt('--timeout'))
     .option(OWNERSHIP_FLAG, `you own this target (or may load-test it): allows more than ${CONSERVATIVE_MAX_RATE} requests/s`)
@@ -249,6 +232,7 @@ Examples:
   launchready load --config launchready.yml --concurrency 10 --duration 1m ${OWNERSHIP_FLAG}`,
     )
     .action(async (url: string | undefined, flags: LoadFlags) => {
+      prepareOut(flags.out);
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
@@ -279,7 +263,7 @@ Examples:
           if (flags.out) writeAtomic(flags.out, text);
           else process.stdout.write(text);
           process.exitCode = exitCodeOf(run.report.verdict);
-        } else process.exitCode = emitReport(run.report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}) });
+        } else process.exitCode = await emitReport(run.report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}) });
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -149,6 +149,6 @@ export function mailCheckCommand(): Command {
         ...(dnsServers ? { dnsServers } : {}),
         failOn: failOnValue(flags.failOn),
       });
-      process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+      process.exitCode = await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
     });
 }

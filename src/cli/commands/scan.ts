@@ -1,20 +1,19 @@
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TOOL } from '../../app/tool.js';
+import { createRun } from '../../app/run.js';
 import { checks as deploymentChecks } from '../../checks/deployment/index.js';
 import { checks as secretsChecks } from '../../checks/secrets/index.js';
 import { ConfigSchema } from '../../config/schema.js';
 import type { Check } from '../../engine/check.js';
 import { runChecks } from '../../engine/runner.js';
 import { applyBaseline, loadBaseline } from '../../model/baseline.js';
-import { blockersOf, scorecardOf, scoreOf, verdictOf, type Report } from '../../model/report.js';
+import type { Report } from '../../model/report.js';
 import type { FailOn } from '../../model/severity.js';
-import { HttpClient } from '../../net/http.js';
 import type { Format } from '../../report/index.js';
 import { type SecretScanRequest } from '../../secrets/gatherers.js';
 import { ScanInputError } from '../../secrets/scan.js';
-import { collect, emitReport, failOnOption, failOnValue, formatOption } from '../shared.js';
+import { collect, emitReport, failOnOption, failOnValue, formatOption, prepareOut } from '../shared.js';
 
 export interface ScanOptions extends SecretScanRequest {
   failOn: FailOn;
@@ -48,8 +47,8 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   // Loading the baseline first: a bad file is a usage error before any work is done.
   const baseline = opts.baseline ? await loadBaseline(opts.baseline) : undefined;
   const config = ConfigSchema.parse({ repo: opts.root });
-  // scan sends no traffic; the client exists because the runner's contract has one.
-  const http = new HttpClient({ maxRequests: 1, rate: 1, timeoutMs: 1000, maxBodyBytes: 1024 });
+  // scan sends no traffic: its run has a budget of one request and no origin in scope.
+  const run = createRun({ config, scope: [], maxRequests: 1, maxRate: 1, timeoutMs: 1000, now: startedAt, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const checks = scanChecks();
     const result = await runChecks({
@@ -57,8 +56,8 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       config,
       configDir: process.cwd(),
       target: { isDevelopment: false },
-      http,
-      options: { allowWrites: false, seed: 1 },
+      http: run.http,
+      options: run.options,
       env: {},
       ...(opts.signal ? { signal: opts.signal } : {}),
       checkDeadlineMs: 30 * 60_000,
@@ -70,27 +69,11 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     const usage = result.findings.find((f) => f.status === 'error' && f.reason && /^--|no such directory/.test(f.reason));
     if (usage?.reason) throw new ScanInputError(usage.reason);
     const areas = [...new Set(checks.map((c) => c.meta.area))];
-    const findings = result.findings;
-    let report: Report = {
-      tool: TOOL,
-      target: resolve(opts.root),
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      verdict: verdictOf(findings, opts.failOn, result.incomplete),
-      incomplete: result.incomplete,
-      score: scoreOf(findings),
-      scorecard: scorecardOf(findings, areas),
-      findings,
-      blockers: blockersOf(findings),
-      accessMatrix: [],
-      latency: {},
-      stats: { requests: 0, bytes: 0, areaDurationsMs: result.areaDurationsMs },
-      ...(Object.keys(result.contributions.facts ?? {}).length ? { facts: result.contributions.facts } : {}),
-    };
+    let report = run.report(result, { target: resolve(opts.root), failOn: opts.failOn, areas });
     if (baseline) report = applyBaseline(report, baseline, startedAt, { failOn: opts.failOn });
     return report;
   } finally {
-    await http.close();
+    await run.close();
   }
 }
 
@@ -155,6 +138,7 @@ Examples:
   launchready scan --env-file .env.production --fail-on medium`,
     )
     .action(async (path: string, flags: ScanFlags) => {
+      prepareOut(flags.out);
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
@@ -170,7 +154,7 @@ Examples:
           failOn: failOnValue(flags.failOn),
           signal: controller.signal,
         });
-        process.exitCode = emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
+        process.exitCode = await emitReport(report, { format: flags.format, ...(flags.out ? { out: flags.out } : {}), verbose: flags.verbose ?? false });
       } finally {
         process.off('SIGINT', onSigint);
       }

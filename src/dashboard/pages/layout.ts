@@ -46,6 +46,7 @@ export function page(title: string, heading: string, body: string, chrome: Chrom
         '<nav class="toc" aria-label="Dashboard"><div class="wrap"><ul>',
         '<li><a href="/">Targets</a></li>',
         '<li><a href="/monitor">Monitor</a></li>',
+        '<li><a href="/fleet">Fleet</a></li>',
         chrome.username ? `<li class="who">Signed in as ${esc(chrome.username)}</li>` : '',
         `<li><form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(chrome.csrfToken)}"><button class="link" type="submit">Log out</button></form></li>`,
         '</ul></div></nav>',
