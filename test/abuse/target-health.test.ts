@@ -58,7 +58,8 @@ describe('a server that hangs for good on a long email (catastrophic regex)', ()
 describe('a server whose validator is quadratic in the input length', () => {
   it('is a finding from the size escalation, stopped before 64 KiB, and the server is left alive', async () => {
     const s = await fragile({ flaws: ['slow'] });
-    const run = await runAbuse(configOf(s), { checks, abuse: ABUSE, healthSettings: HEALTH, allowWrites: true });
+    // A generous request deadline: the 8 KiB step takes about half a second on a loaded machine.
+    const run = await runAbuse(configOf(s), { checks, abuse: { ...ABUSE, fuzzRequestTimeoutMs: 5000 }, healthSettings: HEALTH, allowWrites: true, timeoutMs: 8000 });
     const slow = failing(run, 'input-validation/invalid-payloads', /POST \/api\/tags answers slower the longer "text" is/);
     expect(slow).toHaveLength(1);
     expect(slow[0]!.title).toMatch(/1,024 characters → \d+ ms, 8,192 characters → \d+ ms/);
