@@ -4,7 +4,6 @@ import { sessionsGatherer, type Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { emailBody, loginBody, sensitiveEndpoints, signupBody, tokenBody, type BodySpec, type SensitiveEndpoint } from './endpoints.js';
-import { ABUSE_ORDER, inAbusePhase } from './phase-lock.js';
 import { abuseMarker, documentationIp, seededRng } from './random.js';
 import { reachedCheck } from './reached.js';
 import { isFatal, sendBody } from './send.js';
@@ -73,7 +72,7 @@ export interface BurstEvidence {
 export const burstGatherer = defineGatherer<BurstEvidence>({
   id: 'abuse/rate-limit-bursts',
   gather(ctx) {
-    return inAbusePhase(ctx, ABUSE_ORDER.bursts, () => runBursts(ctx));
+    return runBursts(ctx);
   },
 });
 

@@ -16,6 +16,22 @@ export interface FuzzCase {
   body: string;
   /** A JavaScript expression that prints the body, for reproducing bodies too large to paste. */
   bodyExpr?: string;
+  /**
+   * One step of a size escalation (1 KiB → 8 KiB → 64 KiB in one field): the fuzzer sends the next
+   * step only while the answer time stays normal, so a validator that slows down with input length
+   * shows up as a finding before it hangs the server.
+   */
+  escalation?: { family: string; step: number; length: number };
+  /** The body names one authorization-relevant field twice: which value did the server use? */
+  duplicateKey?: { field: string; first: unknown; second: unknown; /** The published schema forbids the second value. */ secondViolates: boolean };
+}
+
+/** Fields whose value decides who may do what: a parser differential on them is an authorization bypass. */
+export const AUTHZ_FIELD = /^(?:roles?|is_?admin|admin|is_?staff|permissions?|scopes?|owner(?:_?id)?|user_?id|tenant_?id|org(?:anization)?_?id|account_?id|team_?id|plan|tier|access(?:_?level)?)$/i;
+
+/** The escalation sizes up to the configured maximum: 1 KiB, 8 KiB, then the maximum (64 KiB by default). */
+export function escalationLengths(max: number): number[] {
+  return [...new Set([1024, 8192, max].filter((n) => n <= max))].sort((a, b) => a - b);
 }
 
 export interface PayloadContext {
@@ -114,16 +130,21 @@ export const FUZZ_PAYLOADS: FuzzPayload[] = [
   },
   {
     id: 'huge-string',
-    description: 'A very long string in a text field (default 65,536 characters).',
+    description: 'A long string in a text field, escalating 1,024 → 8,192 → 65,536 characters while the answer time stays normal.',
     build: (t, c) => {
       const fields = stringFields(t);
       const f = fields.find((x) => typeof x.schema['maxLength'] === 'number') ?? pick(c.rng, fields);
       const name = f?.name ?? 'launchready';
-      const value = 'A'.repeat(c.hugeStringLength);
-      const obj = f ? { ...t.valid, [name]: value } : { ...t.valid, [name]: value };
-      const cases = one(t, 'huge-string', `a ${c.hugeStringLength.toLocaleString('en')}-character string in ${quote(name)}`, obj, t.schemaKnown && (f ? violates(f, value) : t.closed), name);
-      for (const k of cases) if (t.encoding === 'json') k.bodyExpr = `JSON.stringify(Object.assign(${JSON.stringify(t.valid)}, {${JSON.stringify(name)}: "A".repeat(${c.hugeStringLength})}))`;
-      return cases;
+      return escalationLengths(c.hugeStringLength).flatMap((length, step) => {
+        const value = 'A'.repeat(length);
+        const obj = { ...t.valid, [name]: value };
+        const cases = one(t, 'huge-string', `a ${length.toLocaleString('en')}-character string in ${quote(name)}`, obj, t.schemaKnown && (f ? violates(f, value) : t.closed), name);
+        for (const k of cases) {
+          k.escalation = { family: `huge-string:${name}`, step, length };
+          if (t.encoding === 'json') k.bodyExpr = `JSON.stringify(Object.assign(${JSON.stringify(t.valid)}, {${JSON.stringify(name)}: "A".repeat(${length})}))`;
+        }
+        return cases;
+      });
     },
   },
   {
@@ -200,6 +221,46 @@ export const FUZZ_PAYLOADS: FuzzPayload[] = [
       if (!f) return [];
       const value = { $ne: null };
       return one(t, 'nosql-injection', `a {"$ne": null} operator object in ${quote(f.name)}`, { ...t.valid, [f.name]: value }, t.schemaKnown && violates(f, value), f.name);
+    },
+  },
+  {
+    id: 'duplicate-key',
+    description: 'One authorization-relevant field (role, owner_id, tenant_id …) twice in one JSON object: first the valid value, then another.',
+    build: (t, c) => {
+      if (t.encoding !== 'json') return [];
+      const f = t.fields.find((x) => AUTHZ_FIELD.test(x.name));
+      if (!f) return [];
+      const s = f.schema;
+      const en = Array.isArray(s['enum']) && (s['enum'] as unknown[]).every((v) => typeof v === 'number') ? (s['enum'] as unknown[]) : undefined;
+      const first0 = Array.isArray(s['enum']) ? (s['enum'] as unknown[])[0] : undefined;
+      const first = t.valid[f.name] ?? first0 ?? (f.type === 'integer' || f.type === 'number' ? 1 : 'member');
+      // A value outside the schema when there is one: a server that validates one copy and uses the other accepts it.
+      const second = typeof first === 'number' ? (en ? Math.max(...(en as number[])) + 1 : first + 1) : `${c.marker}-dup`;
+      const json = JSON.stringify({ ...t.valid, [f.name]: first });
+      const body = `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}${JSON.stringify(f.name)}:${JSON.stringify(second)}}`;
+      return [
+        {
+          payload: 'duplicate-key',
+          label: `"${f.name}" twice in one object (${JSON.stringify(first)}, then ${JSON.stringify(second)})`,
+          field: f.name,
+          mustReject: false,
+          contentType: 'application/json',
+          body,
+          duplicateKey: { field: f.name, first, second, secondViolates: t.schemaKnown && violates(f, second) },
+        },
+      ];
+    },
+  },
+  {
+    id: 'multipart',
+    description: 'A multipart/form-data body where JSON is expected (parsers that crash on it take the app down).',
+    build: (t, c) => {
+      if (t.encoding !== 'json') return [];
+      const boundary = `----launchready${c.marker}`;
+      const parts = Object.entries(t.valid)
+        .filter(([, v]) => v === null || typeof v !== 'object')
+        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/"/g, '')}"\r\n\r\n${String(v)}\r\n`);
+      return [{ payload: 'multipart', label: 'a multipart/form-data body (Content-Type: multipart/form-data)', mustReject: false, contentType: `multipart/form-data; boundary=${boundary}`, body: `${parts.join('')}--${boundary}--\r\n` }];
     },
   },
   {

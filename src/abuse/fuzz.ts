@@ -4,10 +4,9 @@ import { requestAs } from '../identity/request-as.js';
 import { sessionsGatherer, type Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
-import { kindOfConfigKey, kindOfRoute } from './endpoints.js';
+import { emailBody, kindOfConfigKey, kindOfRoute, loginBody, sensitiveEndpoints, signupBody, type BodySpec } from './endpoints.js';
 import { casesFor, type FuzzCase } from './fuzz-payloads.js';
 import { templateFor, type FuzzTemplate } from './fuzz-template.js';
-import { ABUSE_ORDER, inAbusePhase } from './phase-lock.js';
 import { abuseMarker, seededRng } from './random.js';
 import { isFatal } from './send.js';
 import { abuseSettings } from './settings.js';
@@ -42,6 +41,10 @@ export interface FuzzEvidence {
   leftBehind: string[];
   /** Set when a bound (count or time) ended the run before every case was sent. */
   stoppedBy?: string;
+  /** Size escalations that stopped early, and why (the answer time left normal, no answer, the target struggled). */
+  escalationStops: Array<{ route: string; family: string; atLength: number; reason: string }>;
+  /** Payload kinds no longer sent because one of them made the target stop answering. */
+  stoppedFamilies: Array<{ payload: string; reason: string }>;
   maxRequests: number;
   deadlineMs: number;
   requests: number;
@@ -51,7 +54,7 @@ export interface FuzzEvidence {
 export const fuzzGatherer = defineGatherer<FuzzEvidence>({
   id: 'abuse/invalid-payloads',
   gather(ctx) {
-    return inAbusePhase(ctx, ABUSE_ORDER.fuzz, () => fuzz(ctx));
+    return fuzz(ctx);
   },
 });
 
@@ -92,11 +95,64 @@ function sessionFor(route: Route, sessions: Session[]): Session | undefined {
   return members.find((s) => s.bearer || s.header) ?? members[0] ?? sessions.find((s) => s.bearer || s.header) ?? sessions[0];
 }
 
+/** Extra answer time that is still "normal" for a bigger body, ms. */
+export const ESCALATION_SLACK_MS = 50;
+
+/**
+ * Why a size escalation must not take its next step, or undefined when it may: no answer, a target
+ * that struggled, or an answer time that left normal (above the route's ordinary answers by more
+ * than the slack) or grew faster than the input did.
+ */
+export function escalationHalt(ex: HttpExchange, length: number, prev: { length: number; ms: number } | undefined, ordinaryMs: readonly number[]): string | undefined {
+  if (!ex.response) return `no answer at ${length.toLocaleString('en')} characters (${ex.error?.code ?? 'error'})`;
+  if (ex.health && !ex.health.targetHealthy) return `the target struggled after ${length.toLocaleString('en')} characters`;
+  const sorted = [...ordinaryMs].sort((a, b) => a - b);
+  const normal = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : (prev?.ms ?? ex.timing.totalMs);
+  const excess = ex.timing.totalMs - normal;
+  if (excess > Math.max(ESCALATION_SLACK_MS, 2 * normal)) return `the answer took ${Math.round(ex.timing.totalMs)} ms at ${length.toLocaleString('en')} characters (ordinary answers: ${Math.round(normal)} ms)`;
+  if (prev) {
+    const prevExcess = Math.max(prev.ms - normal, 1);
+    if (excess > ESCALATION_SLACK_MS / 2 && excess / prevExcess > 2 * (length / prev.length)) return `the answer time grew faster than the input (${Math.round(prev.ms)} → ${Math.round(ex.timing.totalMs)} ms)`;
+  }
+  return undefined;
+}
+
+/** Routes listed only under `endpoints:`, with a recorded body of the shape they take (never a real identity's credentials). */
+export function endpointOnlyRoutes(ctx: GatherContext, surface: readonly Route[], marker: string): Route[] {
+  const out: Route[] = [];
+  const known = new Set(surface.map((r) => `${r.method} ${r.path}`));
+  for (const e of sensitiveEndpoints(ctx.config, surface)) {
+    if (e.route || known.has(`${e.method} ${e.path}`) || !WRITE.has(e.method)) continue;
+    const who = `${marker}-fuzz@example.com`;
+    const pass = `Fuzz-${marker}-1!`;
+    let body: BodySpec | undefined;
+    if (e.kind === 'login') body = loginBody(ctx.config, e, who, pass);
+    else if (e.kind === 'signup') body = signupBody(ctx.config, e, who, pass, marker);
+    else if (e.kind === 'reset' || e.kind === 'resend') body = emailBody(e, who);
+    if (!body) continue;
+    const example = body.form
+      ? { url: e.path, requestBody: new URLSearchParams(body.form).toString(), contentType: 'application/x-www-form-urlencoded' }
+      : { url: e.path, requestBody: JSON.stringify(body.json ?? {}), contentType: 'application/json' };
+    out.push({ method: e.method as Route['method'], path: e.path, source: 'config', auth: false, params: [], examples: [example] });
+    known.add(`${e.method} ${e.path}`);
+  }
+  return out;
+}
+
 async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
   const base = ctx.target.baseUrl;
   if (!base) throw new NotApplicable('no target URL');
   const settings = abuseSettings(ctx);
-  const { routes } = await ctx.gather(apiSurfaceGatherer);
+  const marker0 = abuseMarker(ctx.options.seed);
+  let surface: Route[] = [];
+  try {
+    surface = (await ctx.gather(apiSurfaceGatherer)).routes;
+  } catch (err) {
+    if (isFatal(err)) throw err;
+  }
+  // Routes named only under endpoints: (a login the OpenAPI document does not list) are fuzzed too,
+  // starting from the body the identity config (or the endpoint's kind) says they take.
+  const routes = [...surface, ...endpointOnlyRoutes(ctx, surface, marker0)];
   let sessions: Session[] = [];
   try {
     sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];
@@ -122,7 +178,23 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     .slice(0, settings.fuzzMaxRoutes);
   if (targets.length === 0) throw new NotApplicable('the API surface has no POST, PUT or PATCH route to send invalid payloads to');
 
-  const evidence: FuzzEvidence = { seed: ctx.options.seed, attempts: [], routes: [], notTested: [], created: [], deleted: [], leftBehind: [], maxRequests: settings.fuzzMaxRequests, deadlineMs: settings.fuzzDeadlineMs, requests: 0, wallMs: 0 };
+  const evidence: FuzzEvidence = {
+    seed: ctx.options.seed,
+    attempts: [],
+    routes: [],
+    notTested: [],
+    created: [],
+    deleted: [],
+    leftBehind: [],
+    escalationStops: [],
+    stoppedFamilies: [],
+    maxRequests: settings.fuzzMaxRequests,
+    deadlineMs: settings.fuzzDeadlineMs,
+    requests: 0,
+    wallMs: 0,
+  };
+  /** Payload kinds that made the target struggle: never sent again in this run. */
+  const stopped = new Map<string, string>();
   const startRequests = ctx.http.stats.requests;
   const t0 = performance.now();
   const cleanups: Array<{ path: string; session?: Session; label: string }> = [];
@@ -134,10 +206,18 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     if (performance.now() - t0 > settings.fuzzDeadlineMs) return `the ${settings.fuzzDeadlineMs} ms bound`;
     return undefined;
   };
-  const send = (method: string, path: string, session: Session | undefined, body?: { contentType: string; body: string }): Promise<HttpExchange> => {
+  const send = (method: string, path: string, session: Session | undefined, body?: { contentType: string; body: string; bodyExpr?: string }): Promise<HttpExchange> => {
     const url = new URL(path, base);
     const headers: Record<string, string> = body ? { 'content-type': body.contentType } : {};
-    const common = { method, url, headers, ...(body ? { body: body.body } : {}), area: 'input-validation' as const, timeoutMs: settings.fuzzRequestTimeoutMs };
+    const common = {
+      method,
+      url,
+      headers,
+      ...(body ? { body: body.body } : {}),
+      ...(body?.bodyExpr ? { bodyExpr: body.bodyExpr } : {}),
+      area: 'input-validation' as const,
+      timeoutMs: settings.fuzzRequestTimeoutMs,
+    };
     return session ? requestAs(ctx.http, session, base, common) : ctx.http.request(common);
   };
   const shape = (p: string): string => p.replace(/\{[^}]+\}/g, '{}');
@@ -213,15 +293,38 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     const path = hasParams ? await resolvePath(route, session) : route.path;
     if (!path) continue;
     evidence.routes.push(label);
+    /** Answer times of this route's ordinary (non-escalating) cases: what "normal" means here. */
+    const ordinaryMs: number[] = [];
+    const lastStep = new Map<string, { length: number; ms: number; halted?: string }>();
     for (const c of cases) {
       const b = outOfBounds(isCollection ? 1 : 0);
       if (b) {
         evidence.stoppedBy = b;
         break;
       }
+      if (stopped.has(c.payload)) continue;
+      if (c.escalation && c.escalation.step > 0) {
+        const prev = lastStep.get(c.escalation.family);
+        if (!prev || prev.halted) continue;
+      }
       const ex = await send(route.method, path, session, c);
       const { body, ...rest } = c;
       evidence.attempts.push({ route: label, case: { ...rest, bodyBytes: Buffer.byteLength(body) }, exchange: ex, owned: owned || ctx.options.allowWrites });
+      // The target itself struggled after this request: this kind of payload is not sent again.
+      if (ex.health && !ex.health.targetHealthy) {
+        const why = `${c.payload} made the target stop answering (${label}, request ${ex.seq ?? '?'})`;
+        stopped.set(c.payload, why);
+        evidence.stoppedFamilies.push({ payload: c.payload, reason: why });
+      }
+      if (!c.escalation && ex.response) ordinaryMs.push(ex.timing.totalMs);
+      if (c.escalation) {
+        const prev = lastStep.get(c.escalation.family);
+        const halted = escalationHalt(ex, c.escalation.length, prev, ordinaryMs);
+        lastStep.set(c.escalation.family, { length: c.escalation.length, ms: ex.timing.totalMs, ...(halted ? { halted } : {}) });
+        if (halted && cases.some((k) => k.escalation?.family === c.escalation!.family && k.escalation.step > c.escalation!.step)) {
+          evidence.escalationStops.push({ route: label, family: c.escalation.family, atLength: c.escalation.length, reason: halted });
+        }
+      }
       if (!isCollection && !hasParams && selfService && (kind === 'signup' || kind === 'invite') && ex.response && ex.response.status >= 200 && ex.response.status < 300) {
         evidence.leftBehind.push(`whatever ${label} created for ${c.payload} (HTTP ${ex.response.status}; values carry the marker ${marker})`);
       }

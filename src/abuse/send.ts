@@ -25,5 +25,5 @@ export function sendBody(
 
 /** Errors that end the run (budget, interruption, guards) must never be swallowed by a probe. */
 export function isFatal(err: unknown): boolean {
-  return err instanceof Error && ['BudgetExhausted', 'RunAborted', 'ScopeViolation', 'LoopbackViolation'].includes(err.name);
+  return err instanceof Error && ['BudgetExhausted', 'RunAborted', 'ScopeViolation', 'LoopbackViolation', 'TargetDown', 'ExcludedRequest'].includes(err.name);
 }

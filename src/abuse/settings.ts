@@ -30,6 +30,14 @@ export interface AbuseSettings {
   hugeStringLength: number;
   /** Depth of the "deep nesting" payload. */
   nestingDepth: number;
+  /** Path and query parameters the injection probes try at most. */
+  injectionMaxSlots: number;
+  /** Requests the injection probes send at most. */
+  injectionMaxRequests: number;
+  /** Wall-clock bound of the injection probes, ms. */
+  injectionDeadlineMs: number;
+  /** Identifier-taking routes the enumeration probe compares at most (beyond login and reset). */
+  enumerationMaxRoutes: number;
 }
 
 export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
@@ -45,15 +53,19 @@ export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
   fuzzRequestTimeoutMs: 10_000,
   hugeStringLength: 65_536,
   nestingDepth: 5_000,
+  injectionMaxSlots: 16,
+  injectionMaxRequests: 240,
+  injectionDeadlineMs: 25_000,
+  enumerationMaxRoutes: 8,
 };
 
 /**
  * The settings of this run: defaults, then an `abuse:` block of the config (when the schema has
- * one), then `abuse` on the gather context (tests hand it in through the runner's extensions).
+ * one), then the run service `abuse` (tests hand small bounds in through RunInput.services).
  */
 export function abuseSettings(ctx: GatherContext): AbuseSettings {
   const fromConfig: Partial<AbuseSettings> | undefined = ctx.config.abuse;
-  const fromContext = (ctx as GatherContext & { abuse?: Partial<AbuseSettings> }).abuse;
+  const fromContext = ctx.services.abuse;
   const merged = { ...DEFAULT_ABUSE_SETTINGS, ...(fromConfig ?? {}), ...(fromContext ?? {}) };
   // A hang is judged against the run's own request deadline when that is shorter.
   merged.fuzzRequestTimeoutMs = Math.min(merged.fuzzRequestTimeoutMs, ctx.config.budget.timeoutMs);

@@ -226,6 +226,8 @@ export function runHttpClient(
     ...(net.resolver ? { resolver: net.resolver } : {}),
     ...(net.ca ? { ca: net.ca } : {}),
     scope: net.scope,
+    exclude: config.api.exclude,
+    ...(config.endpoints['mailbox'] ? { excludeExempt: [{ method: 'GET', path: new URL(config.endpoints['mailbox'].replace(/^GET\s+/i, ''), 'http://mailbox.invalid').pathname }] } : {}),
     userAgent: flags.userAgent ?? `${TOOL.name}/${TOOL.version} (+launch readiness audit)`,
     ...(flags.signal ? { signal: flags.signal } : {}),
   });
@@ -275,7 +277,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
       now: run.startedAt,
-      extensions: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
+      services: { loadSettings: { ownsTarget: opts.ownsTarget ?? false }, ...(resolver ? { resolver } : {}) },
       probeTarget: { timeoutMs: opts.timeoutMs ?? config.budget.timeoutMs, maxBodyBytes: config.budget.maxBodyBytes },
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));

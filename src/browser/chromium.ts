@@ -43,9 +43,10 @@ export interface LaunchOptions {
   args?: string[];
   /**
    * Asked before each request the browser sends; false refuses it. The run's request budget uses this
-   * so page loads count like every other request.
+   * so page loads count like every other request, and the run's scope (`api.exclude`) so the browser
+   * never fetches what the config excludes.
    */
-  allowRequest?: () => boolean;
+  allowRequest?: (url: string, method: string) => boolean;
 }
 
 export interface LaunchedChromium {
@@ -141,9 +142,9 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Launched
           const url = route.request().url();
           const inScope = !guarded || browserUrlAllowed(url, overrides);
           const local = url.startsWith('data:') || url.startsWith('blob:');
-          if (inScope && (local || !opts.allowRequest || opts.allowRequest())) await route.continue().catch(() => undefined);
+          if (inScope && (local || !opts.allowRequest || opts.allowRequest(url, route.request().method()))) await route.continue().catch(() => undefined);
           else {
-            if (blocked.length < 200) blocked.push(inScope ? `${url} (request budget spent)` : url);
+            if (blocked.length < 200) blocked.push(inScope ? `${url} (refused: request budget spent or excluded by api.exclude)` : url);
             await route.abort('blockedbyclient').catch(() => undefined);
           }
         });

@@ -1,7 +1,6 @@
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
 import { measureAlone } from '../load/alone.js';
-import type { LoadContextExtensions } from '../load/gatherer.js';
 import type { LoadSettings } from '../load/plan.js';
 import { ChromiumUnavailable, CHROMIUM_ENV, launchChromium } from './chromium.js';
 import { measurePage, type PageVitals } from './vitals.js';
@@ -19,7 +18,7 @@ export const pageVitalsGatherer = defineGatherer<PageVitalsEvidence>({
   async gather(ctx: GatherContext) {
     const base = ctx.target.baseUrl;
     if (!base) throw new NotApplicable('no target URL to load in a browser');
-    const settings = (ctx as GatherContext & LoadContextExtensions).loadSettings ?? {};
+    const settings = ctx.services.loadSettings ?? {};
     const wanted: Array<{ role: 'landing' | 'login'; url: string }> = [{ role: 'landing', url: new URL(ctx.config.pages?.landing ?? '/', base).href }];
     if (ctx.config.pages?.login) wanted.push({ role: 'login', url: new URL(ctx.config.pages.login, base).href });
     return measureAlone(ctx.http, () => measurePages(ctx, wanted, settings));
@@ -38,7 +37,8 @@ async function measurePages(ctx: GatherContext, wanted: Array<{ role: 'landing' 
   let chromium;
   try {
     chromium = await launchChromium({
-      allowRequest: () => (used < allowance ? (used++, true) : false),
+      // api.exclude binds the browser too: an excluded URL is refused before it counts.
+      allowRequest: (url, method) => ctx.http.allows(url, method) && (used < allowance ? (used++, true) : false),
       ...(settings.chromiumPath ? { executablePath: settings.chromiumPath } : ctx.env[CHROMIUM_ENV] ? { executablePath: ctx.env[CHROMIUM_ENV] } : {}),
       ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
     });

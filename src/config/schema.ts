@@ -1,3 +1,4 @@
+import { DURATION_RULE, loadDurationProblem, parseDuration } from './duration.js';
 import { z } from 'zod';
 import { AREAS } from '../model/area.js';
 import { MonitorSchema } from '../monitor/schema.js';
@@ -113,7 +114,15 @@ export const WebhookSchema = z
   })
   .strict();
 
-const duration = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like 30s, 500ms or 2m')]);
+/** One duration rule for the whole config (src/config/duration.ts): 500ms, 30s, 2m, 1h; a bare number is milliseconds. */
+const duration = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+  if (parseDuration(v) === undefined) ctx.addIssue({ code: 'custom', message: `expected ${DURATION_RULE} (got ${JSON.stringify(v)})` });
+});
+/** A load test shorter than a second measures nothing: a short bare number was almost surely meant as seconds. */
+const loadDuration = duration.superRefine((v, ctx) => {
+  const problem = loadDurationProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const ConfigSchema = z
   .object({
@@ -204,7 +213,7 @@ export const ConfigSchema = z
       .object({
         rate: z.number().positive().optional(),
         concurrency: z.number().int().positive().optional(),
-        duration: duration.optional(),
+        duration: loadDuration.optional(),
         warmup: duration.optional(),
         actions: z.array(z.union([routeString, z.object({ route: routeString, weight: z.number().positive().default(1), identity: z.string().optional() }).strict()])).default([]),
       })
@@ -235,6 +244,10 @@ export const ConfigSchema = z
         fuzzRequestTimeoutMs: z.number().int().positive(),
         hugeStringLength: z.number().int().min(1).max(10_000_000),
         nestingDepth: z.number().int().min(1).max(100_000),
+        injectionMaxSlots: z.number().int().min(0).max(200),
+        injectionMaxRequests: z.number().int().min(0).max(5000),
+        injectionDeadlineMs: z.number().int().positive(),
+        enumerationMaxRoutes: z.number().int().min(0).max(50),
       })
       .partial()
       .strict()

@@ -155,7 +155,7 @@ export async function runDomainAudit(opts: DomainAuditOptions): Promise<Report> 
       runDeadlineMs: opts.runDeadlineMs ?? config.budget.deadlineMs,
       ...(opts.progress ? { progress: opts.progress } : {}),
       now: startedAt,
-      ...(resolver ? { extensions: { resolver } } : {}),
+      ...(resolver ? { services: { resolver } } : {}),
     });
     const areasRun = new Set(selected.map((c) => c.meta.area));
     // A domain audit judges only its own areas: an asked area it does not run is not "untested".

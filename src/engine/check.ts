@@ -27,9 +27,14 @@ export interface CheckMeta {
    * `measure`: the check measures the target (latency under load, page loads), so it runs alone,
    * after the normal checks, with nothing else competing for the target or the machine.
    * `last`: the check sends traffic that can lock accounts or trip per-IP limits
-   * (rate limiting, user enumeration), so it runs after every other check.
+   * (rate limiting, user enumeration), so it runs after every other check, one at a time, ordered by
+   * `harm` (lowest first: bursts and enumeration, then injection probes, fuzzing last).
+   * `final`: judges what the run itself saw (the target's health); runs after everything, even after
+   * the target stopped answering, and sends nothing.
    */
-  phase?: 'normal' | 'measure' | 'last';
+  phase?: 'normal' | 'measure' | 'last' | 'final';
+  /** Order inside the `last` phase: what can hurt the target most goes last (default 50). */
+  harm?: number;
   /** More time than the run's per-check deadline, for checks whose duration the config sets (a load test). */
   extraDeadlineMs?: (config: import('../config/schema.js').Config) => number;
   /** Only for a public hostname: skipped on a development target (localhost, no domains). */

@@ -1,5 +1,11 @@
+import type { AbuseSettings } from '../abuse/settings.js';
 import type { Config } from '../config/schema.js';
-import type { HttpClient, HttpExchange } from '../net/http.js';
+import type { LoadSettings } from '../load/plan.js';
+import type { Resolver } from '../net/dns/types.js';
+import type { HostResolver, HttpClient, HttpExchange } from '../net/http.js';
+import type { HealthSettings, TargetHealth } from '../net/target-health.js';
+import type { MailCheckRequest } from '../mail/message-auth-gatherer.js';
+import type { SecretScanRequest } from '../secrets/gatherers.js';
 import type { Evidence } from '../model/finding.js';
 import type { AccessMatrixRow, LatencySummary } from '../model/report.js';
 import type { Gatherer } from './check.js';
@@ -37,6 +43,29 @@ export interface GatherContext {
   gather<T>(gatherer: Gatherer<T>): Promise<T>;
   /** Add rows to the report's access matrix, latency table or handover facts. */
   contribute(part: ReportContribution): void;
+  /** What the caller (a command, a test) hands the run beyond the config: typed, never a bag. */
+  services: Readonly<RunServices>;
+}
+
+/**
+ * Services and settings a command or a test gives a run (RunInput.services). Each field has one
+ * reader; adding one is a typed change here, not a string key on the context.
+ */
+export interface RunServices {
+  /** Load-phase settings from the `load` command or a test (ownership flag, run counts, caps). */
+  loadSettings?: LoadSettings;
+  /** The run's name resolver (--dns, tests): connections use `lookup`; DNS checks use it when it also answers queries. */
+  resolver?: HostResolver | Resolver;
+  /** Abuse bounds on top of the config's `abuse:` block (tests use small ones). */
+  abuse?: Partial<AbuseSettings>;
+  /** What `launchready scan PATH` asks for; `audit` scans the config's `repo:` instead. */
+  secretScan?: SecretScanRequest;
+  /** What `launchready mail-check` asks for: the saved message and the SMTP facts known. */
+  mailCheck?: MailCheckRequest;
+  /** The target health guard of the run (the runner sets it up from the HTTP client). */
+  health?: TargetHealth;
+  /** Health guard settings (tests shorten the re-check waits); `false` turns the guard off. */
+  healthSettings?: Partial<HealthSettings> | false;
 }
 
 export interface ReportContribution {

@@ -4,9 +4,11 @@ import type { Config } from '../config/schema.js';
 import type { Area } from '../model/area.js';
 import { fingerprint, type Finding } from '../model/finding.js';
 import { BudgetExhausted, RunAborted, TargetUnusable, type HttpClient } from '../net/http.js';
+import { ExcludedRequest } from '../net/exclude.js';
 import { LoopbackViolation } from '../net/loopback-guard.js';
+import { TargetDown, type HealthEvent, type TargetHealth } from '../net/target-health.js';
 import { NotApplicable, type Check, type FindingDraft, type Gatherer, type Requirements } from './check.js';
-import type { CheckContext, GatherContext, ProgressSink, ReportContribution, RunOptions, TargetInfo } from './context.js';
+import type { CheckContext, GatherContext, ProgressSink, ReportContribution, RunOptions, RunServices, TargetInfo } from './context.js';
 import { probeTargetBaseline } from './target-baseline.js';
 
 export interface RunInput {
@@ -27,8 +29,8 @@ export interface RunInput {
   concurrency?: number;
   progress?: ProgressSink;
   now?: Date;
-  /** Extra fields gatherers may read on the context (resolver, identities …). */
-  extensions?: Record<string, unknown>;
+  /** Typed services and settings for gatherers (load settings, resolver, abuse bounds, scan request). */
+  services?: RunServices;
   /**
    * Send one baseline request to the target before any check: when it is unreachable, hangs or
    * answers over the size cap, no more traffic goes to it and every check that depended on it is
@@ -70,6 +72,21 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   // Every request and socket of the run listens on this one signal.
   setMaxListeners(0, signal);
 
+  // The target health guard: a baseline is timed now; a target that stops answering stops the run.
+  let health: TargetHealth | undefined = input.services?.health ?? input.http.health;
+  if (!health && input.target.baseUrl && input.services?.healthSettings !== false) {
+    health = input.http.watchTarget(baselineUrlOf(input.config, input.target.baseUrl), input.services?.healthSettings || {});
+  }
+  let downAt: number | undefined;
+  if (health) {
+    health.stopOn(signal);
+    health.onDown(() => {
+      downAt = performance.now();
+      runController.abort(new TargetDown(health!.down!.afterRequest));
+    });
+  }
+  const services: RunServices = { ...(input.services ?? {}), ...(health ? { health } : {}) };
+
   const contributions: Required<ReportContribution> = { accessMatrix: [], latency: {}, facts: {} };
   // Target dependency: gatherers that sent (or tried to send) a request to the target's origin.
   const gathering = new AsyncLocalStorage<string>();
@@ -108,7 +125,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       Object.assign(contributions.latency, part.latency ?? {});
       for (const [topic, value] of Object.entries(part.facts ?? {})) contributions.facts[topic] = mergeFact(contributions.facts[topic], value);
     },
-    ...(input.extensions ?? {}),
+    services,
   };
   const checkCtx: CheckContext = {
     config: input.config,
@@ -169,7 +186,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     const started = performance.now();
     input.progress?.update({ area: check.meta.area, activity: check.meta.title, requests: input.http.stats.requests });
     let out: Finding[];
-    if (signal.aborted) {
+    const final = check.meta.phase === 'final';
+    if (health?.down && !final) {
+      out = [build(check, { status: 'error', location: here, reason: `not run: ${downWords(health.down)}` })];
+    } else if (signal.aborted && !final) {
       out = [build(check, { status: 'error', location: here, reason: 'not run: the run was interrupted or its deadline passed' })];
     } else if (check.meta.publicOnly && input.target.isDevelopment) {
       out = [build(check, { status: 'skip', location: here, reason: DEVELOPMENT_TARGET_REASON })];
@@ -188,6 +208,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
           build(check, { status: 'error', location: here, reason: `not judged: the target could not be tested (${targetProblem})` }),
         ];
       }
+      // Nothing that finished after the target went down is a pass: its evidence may be cut short.
+      if (health?.down && !final && downAt !== undefined && downAt < performance.now()) {
+        out = out.map((f) => (f.status === 'pass' ? { ...f, status: 'error' as const, reason: `not finished: ${downWords(health!.down!)}` } : f));
+      }
     }
     findings.push(...out);
     const ms = performance.now() - started;
@@ -204,6 +228,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
 
   function failureDraft(err: unknown, deadline: number): FindingDraft {
     if (err instanceof NotApplicable) return { status: 'skip', location: here, reason: err.reason };
+    if (err instanceof TargetDown || health?.down) {
+      if (health?.down) incomplete.add(downWords(health.down));
+      return { status: 'error', location: here, reason: `not finished: ${health?.down ? downWords(health.down) : (err as Error).message}` };
+    }
     if (err instanceof BudgetExhausted) {
       incomplete.add(`request budget exhausted (${err.limit} requests): raise --max-requests or narrow --only`);
       return { status: 'error', location: here, reason: err.message };
@@ -213,7 +241,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       return { status: 'error', location: here, reason: 'interrupted before it finished' };
     }
     if (err instanceof DeadlineExceeded) return { status: 'error', location: here, reason: `did not finish within its ${deadline} ms deadline` };
-    if (err instanceof LoopbackViolation) return { status: 'error', location: here, reason: err.message };
+    if (err instanceof LoopbackViolation || err instanceof ExcludedRequest) return { status: 'error', location: here, reason: err.message };
     if (err instanceof TargetUnusable) return { status: 'error', location: here, reason: err.message };
     return { status: 'error', location: here, reason: (err as Error)?.message ?? String(err) };
   }
@@ -246,15 +274,29 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       }
       baselineRequests = input.http.stats.requests - before;
     }
+    // Time the health guard's baseline only on a target that can be tested at all.
+    if (health && targetProblem === undefined && !health.baseline && !health.down && !signal.aborted) {
+      const before = input.http.stats.requests;
+      await health.calibrate(signal).catch(() => undefined);
+      // The guard's own timing requests test nothing: they count with the baseline, not as a check's.
+      baselineRequests += input.http.stats.requests - before;
+    }
     await pool(checks.filter((c) => c.meta.phase === undefined || c.meta.phase === 'normal'));
     // Measurements run one at a time with nothing else going on, so the numbers are the target's own.
     for (const c of checks.filter((c) => c.meta.phase === 'measure')) await runOne(c);
-    // Checks that can lock accounts or trip per-IP limits go last, so they disturb nothing else.
-    await pool(checks.filter((c) => c.meta.phase === 'last'));
+    // Checks that can lock accounts, trip per-IP limits or hurt the target go last, one at a time,
+    // least harmful first (bursts and enumeration, then injection probes, fuzzing last), so a probe
+    // that takes the target down cannot hide the results of the others. Each deadline starts when
+    // its check starts.
+    const last = checks.filter((c) => c.meta.phase === 'last').sort((a, b) => (a.meta.harm ?? 50) - (b.meta.harm ?? 50));
+    for (const c of last) await runOne(c);
+    // Judgements of the run itself (the target's health) come after everything, even a dead target.
+    for (const c of checks.filter((c) => c.meta.phase === 'final')) await runOne(c);
   } finally {
     clearTimeout(runTimer);
     unobserve();
   }
+  if (health?.down) incomplete.add(downWords(health.down));
   if (input.signal?.aborted) incomplete.add('the run was interrupted before every check finished');
   for (const f of findings) {
     // One line says the target could not be tested; the checks it stopped are listed in the findings.
@@ -263,6 +305,18 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   // Stable order: by area order of the checklist, then check id, then place.
   findings.sort((a, b) => a.check.localeCompare(b.check) || a.id.localeCompare(b.id));
   return { findings, incomplete: [...incomplete], areaDurationsMs, artifacts, contributions, ...(targetProblem !== undefined ? { targetProblem } : {}), baselineRequests };
+}
+
+/** "the target stopped answering after request N (POST /x)": the run's reason to be incomplete. */
+export function downWords(e: HealthEvent): string {
+  const u = new URL(e.suspect.request.url);
+  return `the target stopped answering after request ${e.afterRequest} (${e.suspect.request.method} ${u.pathname}): nothing after that point was tested`;
+}
+
+/** The cheap request the health guard times: the health endpoint when one is configured, else the landing page. */
+export function baselineUrlOf(config: Config, base: URL): URL {
+  const health = config.endpoints.health?.replace(/^[A-Z]+\s+/, '');
+  return new URL(health ?? config.pages?.landing ?? '/', base);
 }
 
 /** Two gatherers may add to one topic: lists concatenate, records merge, anything else is replaced. */

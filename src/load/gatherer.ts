@@ -7,7 +7,7 @@ import { measureAlone } from './alone.js';
 import { generateLoad, LoadPlanError, type LoadResult } from './generator.js';
 import { AUDIT_LOAD_DEFAULTS, auditRate, chooseActions, parseDuration, type LoadSettings } from './plan.js';
 
-/** Fields a caller (the `load` command, a test) may add to the gather context through `extensions`. */
+/** What the load phase reads from the run's services (the `load` command, a test). */
 export interface LoadContextExtensions {
   loadSettings?: LoadSettings;
   resolver?: HostResolver;
@@ -21,7 +21,7 @@ export interface CoreActionLoad {
   notes: string[];
 }
 
-const ABORTING = new Set(['BudgetExhausted', 'RunAborted', 'LoopbackViolation', 'ScopeViolation']);
+const ABORTING = new Set(['BudgetExhausted', 'RunAborted', 'LoopbackViolation', 'ScopeViolation', 'TargetDown', 'ExcludedRequest']);
 
 /**
  * Runs the configured load against the core actions once per run and shares the result. The
@@ -32,7 +32,7 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
   async gather(ctx: GatherContext) {
     const base = ctx.target.baseUrl;
     if (!base) throw new NotApplicable('no target URL to load');
-    const ext = ctx as GatherContext & LoadContextExtensions;
+    const ext: LoadContextExtensions = ctx.services;
     const settings = ext.loadSettings ?? {};
     const notes: string[] = [];
 
@@ -100,6 +100,7 @@ export const coreActionLoadGatherer = defineGatherer<CoreActionLoad>({
         ...(ctx.options.overrides ? { overrides: ctx.options.overrides } : {}),
         ...(ext.resolver ? { resolver: ext.resolver } : {}),
         ...(ctx.options.ca ? { ca: ctx.options.ca } : {}),
+        allows: (url: URL, method: string) => ctx.http.allows(url, method),
         signal: ctx.signal,
       }));
     } catch (err) {

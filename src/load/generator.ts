@@ -71,6 +71,11 @@ export interface LoadPlan {
   keepRecorder?: boolean;
   /** Called about once a second with the running totals. */
   onProgress?: (p: { elapsedMs: number; sent: number; completed: number; errors: number; phase: 'warmup' | 'measure' | 'drain' }) => void;
+  /**
+   * The run's scope (`api.exclude`, from HttpClient.allows): an action it refuses is a plan error, so
+   * the load generator's own sockets obey the same exclude list as every other request.
+   */
+  allows?: (url: URL, method: string) => boolean;
 }
 
 export interface RouteResult {
@@ -140,6 +145,7 @@ export function validatePlan(plan: LoadPlan): void {
   for (const a of plan.actions) {
     if (a.url.protocol !== 'http:' && a.url.protocol !== 'https:') throw new LoadPlanError(`${a.name}: only http(s) URLs can be loaded`);
     if (a.weight !== undefined && !(a.weight > 0)) throw new LoadPlanError(`${a.name}: weight must be above 0`);
+    if (plan.allows && !plan.allows(a.url, a.method.toUpperCase())) throw new LoadPlanError(`${a.name}: excluded by api.exclude, so it is never loaded`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { DURATION_RULE, parseDuration as parseDurationRule } from '../config/duration.js';
 import type { Config } from '../config/schema.js';
 import { credentialHeaders, type Session } from '../identity/session.js';
 import { isExcluded, parseRouteString, type Route } from '../surface/routes.js';
@@ -31,15 +32,12 @@ export interface LoadSettings {
 /** What `audit` sends when `load:` does not say: small, so the whole performance phase stays short. */
 export const AUDIT_LOAD_DEFAULTS = { rate: 20, durationMs: 5000, warmupMs: 1000, maxActions: 10 } as const;
 
-/** `30s`, `500ms`, `2m`, `1h`; a bare number is seconds. */
+/** The config's one duration rule (src/config/duration.ts): `30s`, `500ms`, `2m`, `1h`; a bare number is milliseconds. */
 export function parseDuration(value: number | string | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  if (typeof value === 'number') return value * 1000;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new Error(`"${value}" is not a duration (expected e.g. 30s, 500ms or 2m)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  const ms = parseDurationRule(value);
+  if (ms === undefined) throw new Error(`"${value}" is not a duration (expected ${DURATION_RULE})`);
+  return ms;
 }
 
 export interface ActionChoice {

@@ -3,7 +3,7 @@ import type { GatherContext } from '../engine/context.js';
 import { resolverFor } from '../net/dns/context.js';
 import { authenticateMessage, type MessageAuthEvidence, type MessageAuthInput } from './message-auth.js';
 
-/** What `launchready mail-check` hands the run (RunInput.extensions): the raw message and the SMTP facts known. */
+/** What `launchready mail-check` hands the run (the run service `mailCheck`): the raw message and the SMTP facts known. */
 export const MAIL_CHECK_EXTENSION = 'mailCheck';
 export interface MailCheckRequest extends MessageAuthInput {
   /** Where the message came from, for evidence (`reset.eml`, `stdin`). */
@@ -11,8 +11,8 @@ export interface MailCheckRequest extends MessageAuthInput {
 }
 
 function requestOf(ctx: GatherContext): MailCheckRequest | undefined {
-  const ext = (ctx as unknown as Record<string, unknown>)[MAIL_CHECK_EXTENSION];
-  return ext && typeof ext === 'object' && Buffer.isBuffer((ext as MailCheckRequest).raw) ? (ext as MailCheckRequest) : undefined;
+  const ext = ctx.services.mailCheck;
+  return ext && Buffer.isBuffer(ext.raw) ? ext : undefined;
 }
 
 /** One saved message authenticated as a receiver would, gathered once per run. */

@@ -6,6 +6,8 @@ import type { Area } from '../model/area.js';
 import { assertLoopbackAllowed, isLoopbackAddress, LoopbackViolation, loopbackOnly } from './loopback-guard.js';
 import { applyOverrides, type ConnectOverride } from './overrides.js';
 import { isSecretHeader, redactHeaderValue, redactText } from './redact.js';
+import { excludedBy, ExcludedRequest } from './exclude.js';
+import { TargetDown, TargetHealth, type ExchangeHealth, type HealthSettings, type ProbeResult } from './target-health.js';
 
 /**
  * The one HTTP layer every probe uses. It enforces the run's traffic budget and rate, per-request
@@ -39,6 +41,17 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Called after each request is counted (progress display). */
   onRequest?: (total: number) => void;
+  /**
+   * `api.exclude`: requests to an in-scope origin whose method and path match are refused
+   * (ExcludedRequest) before they are counted or sent, whichever component builds them.
+   */
+  exclude?: readonly string[];
+  /**
+   * Exact reads that stay allowed although an exclude pattern covers them: the test mailbox the
+   * config names under `endpoints.mailbox` is where launchready reads its own reset and invite
+   * emails, not part of the product it probes (one GET path, never a pattern).
+   */
+  excludeExempt?: ReadonlyArray<{ method: string; path: string }>;
 }
 
 export interface HttpRequest {
@@ -63,6 +76,8 @@ export interface HttpRequest {
   maxBodyBytes?: number;
   /** Follow up to N redirects, recording each hop (default 0: the redirect is the response). */
   followRedirects?: number;
+  /** A JavaScript expression that prints the body, for reproducing bodies too large to paste (curl uses it). */
+  bodyExpr?: string;
 }
 
 export interface HttpResponse {
@@ -84,7 +99,11 @@ export interface RedirectHop {
 }
 
 export interface HttpExchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string; identity?: string };
+  request: { method: string; url: string; headers: Record<string, string>; body?: string; identity?: string; bodyExpr?: string };
+  /** The run's request number of this request (the budget counter when it was sent). */
+  seq?: number;
+  /** What the target health guard saw on this request (only when something was wrong). */
+  health?: ExchangeHealth;
   response?: HttpResponse;
   /** Hops before the final response, in order. */
   redirects: RedirectHop[];
@@ -196,6 +215,7 @@ export class HttpClient {
   private readonly scope: Set<string>;
   private readonly observers = new Set<(url: URL) => void>();
   private readonly blocked = new Map<string, string>();
+  private guard?: TargetHealth;
 
   constructor(private readonly options: HttpClientOptions) {
     this.scope = new Set((options.scope ?? []).map((o) => originOf(o)));
@@ -267,6 +287,62 @@ export class HttpClient {
     return this.scope.has(originOf(url));
   }
 
+  /** Whether `api.exclude` lets this request go out (requests to other origins are not the API's). */
+  allows(url: string | URL, method = 'GET'): boolean {
+    return this.excludedBy(url, method) === undefined;
+  }
+
+  private excludedBy(url: string | URL, method: string): string | undefined {
+    const ex = this.options.exclude;
+    if (!ex?.length) return undefined;
+    const u = new URL(url);
+    if (!this.scope.has(u.origin)) return undefined;
+    if (this.options.excludeExempt?.some((e) => e.method === method.toUpperCase() && e.path === u.pathname)) return undefined;
+    let path = u.pathname;
+    try {
+      path = decodeURI(path);
+    } catch {
+      /* a malformed escape stays as sent */
+    }
+    return excludedBy({ method: method.toUpperCase(), path }, ex) ?? (path !== u.pathname ? excludedBy({ method: method.toUpperCase(), path: u.pathname }, ex) : undefined);
+  }
+
+  /** The health guard of this run, once `watchTarget` was called. */
+  get health(): TargetHealth | undefined {
+    return this.guard;
+  }
+
+  /**
+   * Starts watching the target: requests to `baselineUrl`'s origin are observed, and a target that
+   * stops answering makes every later request fail with TargetDown. Returns the guard (calibrate it).
+   */
+  watchTarget(baselineUrl: URL, settings: Partial<HealthSettings> = {}): TargetHealth {
+    this.guard = new TargetHealth(baselineUrl.origin, baselineUrl, (url, timeoutMs) => this.baselineProbe(url, timeoutMs), {
+      probeTimeoutMs: Math.min(this.options.timeoutMs, 3000),
+      ...settings,
+    });
+    return this.guard;
+  }
+
+  /** One baseline request for the guard: counted in the budget, never observed itself. */
+  private async baselineProbe(url: URL, timeoutMs: number): Promise<ProbeResult> {
+    try {
+      await this.takeSlot(this.options.signal);
+    } catch (err) {
+      // No budget left to look: the guard cannot tell, so it must not call the target down.
+      if (err instanceof BudgetExhausted) return { answered: true, ms: 0 };
+      throw err;
+    }
+    const t0 = performance.now();
+    const headers = { 'user-agent': this.options.userAgent ?? 'launchready', accept: 'text/html,application/json;q=0.9,*/*;q=0.8' };
+    const result = await this.send('GET', url, headers, undefined, { url, timeoutMs, maxBodyBytes: 64 * 1024 }, t0, false);
+    const ms = performance.now() - t0;
+    if ('error' in result) return { answered: false, ms, code: result.error.code, message: result.error.message };
+    const status = result.response.status;
+    const baseline = this.guard?.baseline?.status;
+    return { answered: status < 500 || status === baseline, status, ms };
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close().catch(() => undefined);
   }
@@ -311,13 +387,22 @@ export class HttpClient {
     for (const fn of this.observers) fn(url);
     const unusable = this.blocked.get(url.origin);
     if (unusable !== undefined) throw new TargetUnusable(url.origin, unusable);
+    const excluded = this.excludedBy(url, method);
+    if (excluded !== undefined) throw new ExcludedRequest(url.href, method, excluded);
 
     const startedAt = Date.now();
     // The clock starts when the request may leave (after the rate limiter), so pacing is never latency.
     let t0 = performance.now();
     const redirects: RedirectHop[] = [];
     const exchange: HttpExchange = {
-      request: { method, url: url.href, headers: { ...headers }, ...(body !== undefined ? { body: body.toString() } : {}), ...(req.identity ? { identity: req.identity } : {}) },
+      request: {
+        method,
+        url: url.href,
+        headers: { ...headers },
+        ...(body !== undefined ? { body: body.toString() } : {}),
+        ...(req.identity ? { identity: req.identity } : {}),
+        ...(req.bodyExpr ? { bodyExpr: req.bodyExpr } : {}),
+      },
       redirects,
       timing: { startedAt, ttfbMs: 0, totalMs: 0 },
     };
@@ -325,25 +410,36 @@ export class HttpClient {
     let hopMethod = method;
     let hopBody = body;
     let hopHeaders = headers;
+    const guard = this.guard;
+    const watched = guard !== undefined && url.origin === guard.origin;
+    const finish = async (): Promise<HttpExchange> => {
+      if (!watched || exchange.seq === undefined) return exchange;
+      const h = await guard.observe(exchange, exchange.seq, req.area);
+      if (h) exchange.health = h;
+      return exchange;
+    };
     for (let hop = 0; ; hop++) {
       if (this.options.signal?.aborted) throw new RunAborted();
+      if (guard && new URL(url).origin === guard.origin) await guard.gate();
       await this.takeSlot(this.options.signal);
       if (hop === 0) {
         t0 = performance.now();
         exchange.timing.startedAt = Date.now();
+        exchange.seq = this.stats.requests;
       }
       if (req.area) this.stats.byArea[req.area] = (this.stats.byArea[req.area] ?? 0) + 1;
-      const result = await this.send(hopMethod, url, hopHeaders, hopBody, req, t0);
+      const result = await this.send(hopMethod, url, hopHeaders, hopBody, req, t0, true);
       if ('error' in result) {
         exchange.error = result.error;
         exchange.timing.totalMs = performance.now() - t0;
-        return exchange;
+        return finish();
       }
       const response = result.response;
       if (hop === 0) exchange.timing.ttfbMs = result.ttfbMs;
       const location = response.headers['location'];
-      if (hop < maxHops && response.status >= 300 && response.status < 400 && location) {
-        const next = new URL(location, url);
+      const nextUrl = location ? new URL(location, url) : undefined;
+      if (hop < maxHops && response.status >= 300 && response.status < 400 && nextUrl && this.excludedBy(nextUrl, hopMethod) === undefined) {
+        const next = nextUrl;
         redirects.push({ status: response.status, url: url.href, location: next.href });
         if (next.origin !== url.origin) {
           // Credentials never follow a redirect to another origin.
@@ -359,7 +455,7 @@ export class HttpClient {
       }
       exchange.response = response;
       exchange.timing.totalMs = performance.now() - t0;
-      return exchange;
+      return finish();
     }
   }
 
@@ -370,11 +466,14 @@ export class HttpClient {
     body: string | Buffer | undefined,
     req: HttpRequest,
     t0: number,
+    guarded: boolean,
   ): Promise<{ response: HttpResponse; ttfbMs: number } | { error: { code: string; message: string } }> {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const maxBody = req.maxBodyBytes ?? this.options.maxBodyBytes;
     const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = this.options.signal ? AbortSignal.any([deadline, this.options.signal]) : deadline;
+    const down = guarded && this.guard && url.origin === this.guard.origin ? this.guard.signal : undefined;
+    const signals = [deadline, ...(this.options.signal ? [this.options.signal] : []), ...(down ? [down] : [])];
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : deadline;
     try {
       const res = await undiciRequest(url, {
         method: method as Dispatcher.HttpMethod,
@@ -407,6 +506,7 @@ export class HttpClient {
       return { response: makeResponse(res.statusCode, flat, setCookies, buf, truncated), ttfbMs };
     } catch (err) {
       if (this.options.signal?.aborted) throw new RunAborted();
+      if (down?.aborted && this.guard?.down) throw new TargetDown(this.guard.down.afterRequest);
       if (err instanceof LoopbackViolation) throw err;
       const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       const inner = (e.cause ?? e) as NodeJS.ErrnoException;
@@ -464,7 +564,8 @@ export class HttpClient {
       else header = `${k}: $${envName(k)}`;
       parts.push('-H', `"${header.replace(/["\\`]/g, '\\$&')}"`);
     }
-    if (exchange.request.body) parts.push('--data-raw', shellQuote(redactText(exchange.request.body, this.secrets)));
+    if (exchange.request.bodyExpr) parts.push('--data-binary', `"$(node -e ${shellQuote(`process.stdout.write(${exchange.request.bodyExpr})`)})"`);
+    else if (exchange.request.body) parts.push('--data-raw', shellQuote(redactText(exchange.request.body, this.secrets)));
     parts.push(shellQuote(redactText(exchange.request.url, this.secrets)));
     return parts.join(' ');
   }
@@ -520,4 +621,4 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export { assertLoopbackAllowed };
+export { assertLoopbackAllowed, ExcludedRequest, TargetDown };

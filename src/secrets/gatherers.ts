@@ -6,15 +6,14 @@ import { isPlatformVariable } from './env.js';
 import { scanRepository, type SecretScanOptions, type SecretScanResult } from './scan.js';
 
 /**
- * What `launchready scan` asks for. The CLI passes it to the runner as the context extension
- * `secretScan` (RunInput.extensions); `audit` has none and scans the config's `repo:` working tree.
+ * What `launchready scan` asks for. The CLI passes it to the runner as the run service
+ * `secretScan` (RunInput.services); `audit` has none and scans the config's `repo:` working tree.
  */
 export type SecretScanRequest = Omit<SecretScanOptions, 'signal' | 'engine'>;
-export const SECRET_SCAN_EXTENSION = 'secretScan';
 
 export function secretScanRequestOf(ctx: GatherContext): SecretScanRequest | undefined {
-  const ext = (ctx as unknown as Record<string, unknown>)[SECRET_SCAN_EXTENSION];
-  if (ext && typeof ext === 'object' && typeof (ext as SecretScanRequest).root === 'string') return ext as SecretScanRequest;
+  const ext = ctx.services.secretScan;
+  if (ext && typeof ext.root === 'string') return ext;
   if (ctx.config.repo) {
     const fromConfig = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.configDir, p));
     const s = ctx.config.secrets;

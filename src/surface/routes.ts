@@ -69,6 +69,8 @@ export interface ApiSurface {
   /** Where each part came from, and what could not be read (shown in the report). */
   sources: string[];
   warnings: string[];
+  /** Routes `api.exclude` took out (the exclude-pattern check warns about patterns that match none). */
+  excluded?: Array<{ method: string; path: string }>;
   /** Routes per source (a route listed by two sources counts for both). */
   bySource?: Partial<Record<RouteSource, number>>;
   /** With an OpenAPI document: routes the app was seen calling (crawl, HAR, bundles) that it does not list. */
@@ -119,25 +121,9 @@ export function pathParams(path: string): RouteParam[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true }));
 }
 
-/** `exclude` entries: "METHOD /path" or "/path", where * matches within a segment and a trailing /* any rest. */
-export function isExcluded(route: { method: string; path: string }, exclude: readonly string[]): boolean {
-  return exclude.some((e) => {
-    const parsed = parseRouteString(e);
-    const method = parsed?.method;
-    const pattern = parsed?.path ?? e.trim();
-    if (method && method !== route.method) return false;
-    const re = new RegExp(
-      '^' +
-        pattern
-          .split(/(\*\*|\*)/)
-          .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-          .join('')
-          .replace(/\/\[\^\/\]\*$/, '(?:/.*)?') +
-        '$',
-    );
-    return re.test(route.path);
-  });
-}
+/** `exclude` entries: "METHOD /path" or "/path" — one matcher for every component (src/net/exclude.ts). */
+import { isExcluded } from '../net/exclude.js';
+export { isExcluded };
 
 type Json = Record<string, unknown>;
 
@@ -481,6 +467,7 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
       else if (FATAL_NAMES.has((err as Error).name)) throw err;
       else warnings.push(`Chromium crawl: ${(err as Error).message.split('\n')[0]}`);
     }
+    const excluded = routes.filter((r) => isExcluded(r, ctx.config.api.exclude)).map((r) => ({ method: r.method, path: r.path }));
     routes = routes.filter((r) => !isExcluded(r, ctx.config.api.exclude)).map(annotateRoute);
     const bySource: Partial<Record<RouteSource, number>> = {};
     for (const r of routes) for (const s of r.sources ?? [r.source]) bySource[s] = (bySource[s] ?? 0) + 1;
@@ -497,6 +484,6 @@ export const apiSurfaceGatherer = defineGatherer<ApiSurface>({
       },
     });
     if (routes.length === 0 && warnings.length === 0) throw new NotApplicable('no API surface: set api.openapi or api.routes in launchready.yml');
-    return { routes, sources, warnings, bySource, ...(undocumented ? { undocumented } : {}), ...(crawlSummary ? { crawl: crawlSummary } : {}) };
+    return { routes, sources, warnings, excluded, bySource, ...(undocumented ? { undocumented } : {}), ...(crawlSummary ? { crawl: crawlSummary } : {}) };
   },
 });

@@ -5,7 +5,7 @@ import { kindOfConfigKey, kindOfRoute, sensitiveEndpoints } from '../../src/abus
 import type { EnumerationProbe } from '../../src/abuse/enumeration.js';
 import { casesFor, FUZZ_PAYLOADS } from '../../src/abuse/fuzz-payloads.js';
 import { templateFor, violates } from '../../src/abuse/fuzz-template.js';
-import { inAbusePhase } from '../../src/abuse/phase-lock.js';
+import { HARM } from '../../src/abuse/harm.js';
 import { seededRng } from '../../src/abuse/random.js';
 import { throttleSignal } from '../../src/abuse/throttle.js';
 import type { WebhookProbe } from '../../src/abuse/webhook-deliveries.js';
@@ -13,8 +13,10 @@ import { enumerationDifference } from '../../src/checks/authentication/user-enum
 import { webhookSignatures } from '../../src/checks/deployment/webhook-signatures.js';
 import { bruteForceThrottling } from '../../src/checks/rate-limiting/brute-force.js';
 import { ConfigSchema } from '../../src/config/schema.js';
+import { defineCheck, defineGatherer } from '../../src/engine/check.js';
 import { checkCases } from '../../src/engine/check-tester.js';
-import type { GatherContext } from '../../src/engine/context.js';
+import { runChecks } from '../../src/engine/runner.js';
+import { HttpClient } from '../../src/net/http.js';
 import type { HttpExchange } from '../../src/net/http.js';
 import type { Route } from '../../src/surface/routes.js';
 import { exchange } from '../helpers.js';
@@ -70,7 +72,7 @@ describe('the fuzz catalogue', () => {
       type: 'object',
       required: ['title', 'count'],
       additionalProperties: false,
-      properties: { title: { type: 'string', maxLength: 50 }, count: { type: 'integer', minimum: 0 }, file_name: { type: 'string', pattern: '^[a-z.]+$' }, kind: { type: 'string', enum: ['a', 'b'] } },
+      properties: { title: { type: 'string', maxLength: 50 }, count: { type: 'integer', minimum: 0 }, file_name: { type: 'string', pattern: '^[a-z.]+$' }, kind: { type: 'string', enum: ['a', 'b'] }, owner_id: { type: 'integer', minimum: 1 } },
     },
   };
 
@@ -182,16 +184,59 @@ describe('rate-limit and webhook checks (evidence tables)', () => {
   });
 });
 
-describe('the abuse phase lock', () => {
-  it('runs probes one at a time, enumeration before the fuzzer before the bursts, whatever order they ask in', async () => {
-    const ctx = { http: {} } as unknown as GatherContext;
+describe('the last phase, owned by the runner', () => {
+  const config = ConfigSchema.parse({});
+  const slowCheck = (name: string, harm: number, ms: number, log: string[]) =>
+    defineCheck({
+      meta: { id: `input-validation/${name}`, area: 'input-validation', severity: 'low', title: name, why: '', breaks: '', fix: '', references: [], phase: 'last', harm },
+      requires: {
+        g: defineGatherer({
+          id: `test/${name}`,
+          async gather() {
+            log.push(`${name} start`);
+            await new Promise((r) => setTimeout(r, ms));
+            log.push(`${name} end`);
+            return name;
+          },
+        }),
+      },
+      run: () => [],
+    });
+
+  it('runs the probes one at a time, least harmful first, whatever order they are listed in', async () => {
     const log: string[] = [];
-    const task = (name: string) => async (): Promise<void> => {
-      log.push(`${name} start`);
-      await new Promise((r) => setTimeout(r, 5));
-      log.push(`${name} end`);
-    };
-    await Promise.all([inAbusePhase(ctx, 3, task('bursts')), inAbusePhase(ctx, 2, task('fuzz')), inAbusePhase(ctx, 1, task('enumeration'))]);
-    expect(log).toEqual(['enumeration start', 'enumeration end', 'fuzz start', 'fuzz end', 'bursts start', 'bursts end']);
+    const http = new HttpClient({ maxRequests: 10, rate: 100, timeoutMs: 1000, maxBodyBytes: 1000 });
+    const run = await runChecks({
+      checks: [slowCheck('fuzz', HARM.fuzz, 5, log), slowCheck('bursts', HARM.bursts, 5, log), slowCheck('injection', HARM.injection, 5, log), slowCheck('enumeration', HARM.enumeration, 5, log)],
+      config,
+      configDir: '.',
+      target: { isDevelopment: true },
+      http,
+      options: { allowWrites: false, seed: 1 },
+      env: {},
+      checkDeadlineMs: 1000,
+      runDeadlineMs: 5000,
+    });
+    expect(log).toEqual(['enumeration start', 'enumeration end', 'bursts start', 'bursts end', 'injection start', 'injection end', 'fuzz start', 'fuzz end']);
+    expect(run.findings.every((f) => f.status === 'pass')).toBe(true);
+  });
+
+  it('starts each deadline when its check starts, not while it waits for the one before', async () => {
+    const log: string[] = [];
+    const http = new HttpClient({ maxRequests: 10, rate: 100, timeoutMs: 1000, maxBodyBytes: 1000 });
+    // Each takes 300 ms of a 500 ms deadline: together they take longer than one deadline.
+    const run = await runChecks({
+      checks: [slowCheck('a', 1, 300, log), slowCheck('b', 2, 300, log), slowCheck('c', 3, 300, log)],
+      config,
+      configDir: '.',
+      target: { isDevelopment: true },
+      http,
+      options: { allowWrites: false, seed: 1 },
+      env: {},
+      checkDeadlineMs: 500,
+      runDeadlineMs: 10_000,
+    });
+    expect(run.findings.map((f) => f.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(run.incomplete).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import type { Check } from '../../src/engine/check.js';
 import { runChecks, type RunResult } from '../../src/engine/runner.js';
 import type { Finding } from '../../src/model/finding.js';
 import { HttpClient } from '../../src/net/http.js';
+import type { HealthSettings } from '../../src/net/target-health.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const abuseChecks: Check<any>[] = [userEnumeration, invalidPayloads, ...rateLimiting, csrfProtection, webhookSignatures];
@@ -21,11 +22,13 @@ export interface AbuseRun extends RunResult {
 /** Runs checks against a loopback target the way `launchready audit` does, with test-sized abuse bounds. */
 export async function runAbuse(
   raw: unknown,
-  opts: { checks?: Check<any>[]; abuse?: Partial<AbuseSettings>; seed?: number; allowWrites?: boolean; config?: Config; rate?: number } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any
+  opts: { checks?: Check<any>[]; abuse?: Partial<AbuseSettings>; seed?: number; allowWrites?: boolean; config?: Config; rate?: number; healthSettings?: Partial<HealthSettings> | false; timeoutMs?: number } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Promise<AbuseRun> {
-  const config = opts.config ?? ConfigSchema.parse(raw);
+  const parsed = opts.config ?? ConfigSchema.parse(raw);
+  // The abuse probes are under test here, not discovery: no Chromium crawl unless a test asks for one.
+  const config = parsed.api.crawl === undefined ? { ...parsed, api: { ...parsed.api, crawl: false } } : parsed;
   const baseUrl = new URL(config.target!);
-  const http = new HttpClient({ maxRequests: 3000, rate: opts.rate ?? 1000, timeoutMs: 5000, maxBodyBytes: 1 << 20, scope: [baseUrl.origin] });
+  const http = new HttpClient({ maxRequests: 3000, rate: opts.rate ?? 1000, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 1 << 20, scope: [baseUrl.origin], exclude: config.api.exclude });
   const t0 = performance.now();
   try {
     const result = await runChecks({
@@ -38,7 +41,7 @@ export async function runAbuse(
       env: {},
       checkDeadlineMs: 60_000,
       runDeadlineMs: 90_000,
-      extensions: { abuse: opts.abuse ?? {} },
+      services: { abuse: opts.abuse ?? {}, ...(opts.healthSettings !== undefined ? { healthSettings: opts.healthSettings } : {}) },
     });
     return { ...result, requests: http.stats.requests, wallMs: performance.now() - t0 };
   } finally {

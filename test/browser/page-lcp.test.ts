@@ -51,7 +51,7 @@ async function judge(landing: string) {
       env: {},
       checkDeadlineMs: 60_000,
       runDeadlineMs: 60_000,
-      extensions: { loadSettings: { browserRuns: 3 } },
+      services: { loadSettings: { browserRuns: 3 } },
     });
     return run.findings;
   } finally {

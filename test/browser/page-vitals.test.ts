@@ -181,7 +181,7 @@ describe.skipIf(!CHROMIUM)('the LCP check never passes a placeholder', () => {
         env: {},
         checkDeadlineMs: 120_000,
         runDeadlineMs: 120_000,
-        extensions: { loadSettings: { browserRuns: 3 } },
+        services: { loadSettings: { browserRuns: 3 } },
       });
       // The LCP judgement itself (console and mixed-content notes are separate warnings).
       const main = run.findings.find((x) => x.check === 'performance/page-lcp' && x.status !== 'warn')!;

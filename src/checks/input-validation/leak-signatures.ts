@@ -64,8 +64,19 @@ export const LEAK_SIGNATURES: LeakSignature[] = [
     id: 'sql-error',
     kind: 'sql-error',
     pattern:
-      /SQLITE_(?:ERROR|CONSTRAINT|MISMATCH|RANGE)|SqliteError|near "[^"]*": syntax error|You have an error in your SQL syntax|ORA-\d{5}|PG::\w+Error|ERROR:\s+(?:syntax error at or near|relation "[^"]+" does not exist|column "[^"]+" (?:of relation "[^"]+" )?does not exist|duplicate key value violates|invalid input syntax for)|SQLSTATE\[\w+\]|Unclosed quotation mark after the character string|Microsoft OLE DB Provider for SQL Server|com\.mysql\.jdbc|Warning: mysql_|UNIQUE constraint failed|NOT NULL constraint failed|no such (?:table|column): \w+/,
-    examples: ['SqliteError: NOT NULL constraint failed: tickets.subject', 'ERROR:  syntax error at or near "\'"', 'You have an error in your SQL syntax; check the manual', 'SQLSTATE[42000]: Syntax error'],
+      /SQLITE_(?:ERROR|CONSTRAINT|MISMATCH|RANGE)|SqliteError|near "[^"]*": syntax error|You have an error in your SQL syntax|ORA-\d{5}|PG::\w+Error|ERROR:\s+(?:syntax error at or near|relation "[^"]+" does not exist|column "[^"]+" (?:of relation "[^"]+" )?does not exist|duplicate key value violates|invalid input syntax for)|SQLSTATE\[\w+\]|Unclosed quotation mark after the character string|Microsoft OLE DB Provider for SQL Server|com\.mysql\.jdbc|Warning: mysql_|UNIQUE constraint failed|NOT NULL constraint failed|no such (?:table|column): \w+|unrecognized token: "|unterminated quoted string at or near|Incorrect syntax near '|quoted string not properly terminated|sqlite3\.OperationalError|psycopg2?\.(?:errors\.\w+|ProgrammingError)|MySqlException|SQLiteException/,
+    examples: [
+      'SqliteError: NOT NULL constraint failed: tickets.subject',
+      'ERROR:  syntax error at or near "\'"',
+      'You have an error in your SQL syntax; check the manual',
+      'SQLSTATE[42000]: Syntax error',
+      'unrecognized token: "\'"',
+      'ERROR: unterminated quoted string at or near "\'"',
+      "Incorrect syntax near 'x'.",
+      'ORA-01756: quoted string not properly terminated',
+      'sqlite3.OperationalError: near "x": syntax error',
+      'psycopg2.errors.SyntaxError: syntax error',
+    ],
     nonExamples: ['Your search syntax is invalid, please try again', 'ERROR: invalid email'],
   },
   {

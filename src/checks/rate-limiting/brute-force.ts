@@ -1,4 +1,5 @@
 import { KIND_WORDS, type SensitiveKind } from '../../abuse/endpoints.js';
+import { HARM } from '../../abuse/harm.js';
 import { burstGatherer, type BurstRun, type EndpointBursts } from '../../abuse/burst.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
@@ -96,6 +97,7 @@ export const bruteForceThrottling = defineCheck({
     fix: 'Count failed attempts per account and per client address (e.g. 5 per account and 20 per address per 15 minutes) and answer 429 with Retry-After once over; add exponential back-off or a CAPTCHA after a few failures; count every signup and reset request per address and per target email.',
     references: ['OWASP API4:2023', 'OWASP ASVS 2.2.1', 'CWE-307', 'https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#protect-against-automated-attacks'],
     phase: 'last',
+    harm: HARM.bursts,
   },
   requires: { bursts: burstGatherer },
   run({ bursts }, ctx) {

@@ -1,4 +1,5 @@
 import { burstGatherer } from '../../abuse/burst.js';
+import { HARM } from '../../abuse/harm.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 
 export const forwardedForBypass = defineCheck({
@@ -12,6 +13,7 @@ export const forwardedForBypass = defineCheck({
     fix: 'Take the client address from the right-most entry your own proxy appended (e.g. Express `app.set("trust proxy", 1)`, nginx `real_ip_header` with `set_real_ip_from` for your proxies only), never from the left-most value; key per-account limits on the account alone.',
     references: ['OWASP API4:2023', 'CWE-348', 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Forwarded-For#security_and_privacy_concerns'],
     phase: 'last',
+    harm: HARM.bursts,
   },
   requires: { bursts: burstGatherer },
   run({ bursts }, ctx) {

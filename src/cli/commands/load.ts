@@ -10,6 +10,7 @@ import { runChecks } from '../../engine/runner.js';
 import { CONSERVATIVE_MAX_RATE, OWNERSHIP_FLAG } from '../../load/generator.js';
 import type { CoreActionLoad } from '../../load/gatherer.js';
 import { parseDuration, type LoadSettings } from '../../load/plan.js';
+import { loadDurationProblem } from '../../config/duration.js';
 import { renderLoadText } from '../../load/report-text.js';
 import { exitCodeOf, type Report } from '../../model/report.js';
 import type { FailOn } from '../../model/severity.js';
@@ -90,6 +91,8 @@ export function loadConfigFromFlags(config: Config, opts: LoadOptions): Config {
     }
   }
   if (parseDuration(duration, 0) <= 0) throw new UsageError('--duration must be above 0');
+  const short = loadDurationProblem(duration);
+  if (short) throw new UsageError(`--duration: ${short}`);
   if (shape.rate !== undefined && shape.rate > CONSERVATIVE_MAX_RATE && !opts.ownsTarget)
     throw new UsageError(`a rate of ${shape.rate} requests/s is above the conservative limit of ${CONSERVATIVE_MAX_RATE}/s: add ${OWNERSHIP_FLAG} to confirm you own this target (or are allowed to load-test it)`);
   const actions = opts.actions?.length ? opts.actions.map(routeFlag) : load.actions;
@@ -142,7 +145,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
       checkDeadlineMs: deadline,
       runDeadlineMs: deadline + 10_000,
       now: run.startedAt,
-      extensions: {
+      services: {
         loadSettings: {
           ...opts.settings,
           ownsTarget: opts.ownsTarget ?? false,

@@ -42,14 +42,13 @@ function usage(message: string): Error {
 export async function runMailCheck(opts: MailCheckOptions): Promise<Report> {
   assertMessage(opts.raw, opts.source);
   const startedAt = opts.now ?? new Date();
-  const [{ TOOL }, { ConfigSchema }, { runChecks }, model, { HttpClient }, { deliverabilityChecks }, { MAIL_CHECK_EXTENSION }] = await Promise.all([
+  const [{ TOOL }, { ConfigSchema }, { runChecks }, model, { HttpClient }, { deliverabilityChecks }] = await Promise.all([
     import('../../app/tool.js'),
     import('../../config/schema.js'),
     import('../../engine/runner.js'),
     import('../../model/report.js'),
     import('../../net/http.js'),
     import('../../checks/email/deliverability.js'),
-    import('../../mail/message-auth-gatherer.js'),
   ]);
   if (opts.ip !== undefined) {
     const { isIP } = await import('node:net');
@@ -70,7 +69,7 @@ export async function runMailCheck(opts: MailCheckOptions): Promise<Report> {
       checkDeadlineMs: 60_000,
       runDeadlineMs: 90_000,
       now: startedAt,
-      extensions: { [MAIL_CHECK_EXTENSION]: { raw: opts.raw, source: opts.source, ...(opts.ip ? { ip: opts.ip } : {}), ...(opts.helo ? { helo: opts.helo } : {}), ...(opts.sender ? { sender: opts.sender } : {}) } },
+      services: { mailCheck: { raw: opts.raw, source: opts.source, ...(opts.ip ? { ip: opts.ip } : {}), ...(opts.helo ? { helo: opts.helo } : {}), ...(opts.sender ? { sender: opts.sender } : {}) } },
     });
     const findings = result.findings;
     return {

@@ -11,7 +11,7 @@ import { applyBaseline, loadBaseline } from '../../model/baseline.js';
 import type { Report } from '../../model/report.js';
 import type { FailOn } from '../../model/severity.js';
 import type { Format } from '../../report/index.js';
-import { SECRET_SCAN_EXTENSION, type SecretScanRequest } from '../../secrets/gatherers.js';
+import { type SecretScanRequest } from '../../secrets/gatherers.js';
 import { ScanInputError } from '../../secrets/scan.js';
 import { collect, emitReport, failOnOption, failOnValue, formatOption, prepareOut } from '../shared.js';
 
@@ -63,7 +63,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       checkDeadlineMs: 30 * 60_000,
       runDeadlineMs: 60 * 60_000,
       now: startedAt,
-      extensions: { [SECRET_SCAN_EXTENSION]: request },
+      services: { secretScan: request },
     });
     // A bad flag value (missing --bundles dir, --env-file) surfaces as a usage error, not a check error.
     const usage = result.findings.find((f) => f.status === 'error' && f.reason && /^--|no such directory/.test(f.reason));

@@ -30,8 +30,8 @@ export function resolveOverridesOf(options: DnsRunOptions): Map<string, string[]
  * options (`dnsServers` from --dns, `overrides` from --resolve) and memoised per run.
  */
 export function resolverFor(ctx: GatherContext): Resolver {
-  const provided = (ctx as unknown as { resolver?: Resolver }).resolver;
-  if (provided) return provided;
+  const provided = ctx.services.resolver;
+  if (provided && typeof (provided as Partial<Resolver>).query === 'function') return provided as Resolver;
   const key = ctx.options as object;
   let r = perRun.get(key);
   if (!r) {

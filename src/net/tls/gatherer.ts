@@ -13,7 +13,7 @@ const DAY = 86_400_000;
  * (getaddrinfo, like the HTTP layer), so /etc/hosts and the OS resolver behave as for HTTP.
  */
 function connectResolver(ctx: GatherContext): HostResolver | undefined {
-  const provided = (ctx as unknown as { resolver?: HostResolver }).resolver;
+  const provided: HostResolver | undefined = ctx.services.resolver;
   if (provided) return provided;
   if (ctx.options.dnsServers?.length) return resolverFor(ctx);
   return undefined;

@@ -66,6 +66,11 @@ export function scriptUrls(html: string, base: URL): string[] {
 export async function scanSite(http: HttpClient, baseUrl: URL, engine: SecretEngine = defaultEngine(), limits: SiteScanLimits = DEFAULT_LIMITS): Promise<SiteScanResult> {
   const result: SiteScanResult = { hits: [], page: baseUrl.href, scripts: [], maps: [], bytes: 0, errors: [] };
   const fetchText = async (url: string): Promise<{ text: string; headers: Record<string, string>; finalUrl: string } | undefined> => {
+    // api.exclude binds the crawler too: an excluded page or script is not fetched.
+    if (!http.allows(url)) {
+      result.errors.push(`${url}: not fetched (excluded by api.exclude)`);
+      return undefined;
+    }
     const ex = await http.request({ method: 'GET', url, area: 'secrets', maxBodyBytes: limits.maxBodyBytes, followRedirects: 3 });
     if (!ex.response) {
       result.errors.push(`${url}: ${ex.error?.message ?? 'no response'}`);
