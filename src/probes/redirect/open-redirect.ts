@@ -1,9 +1,9 @@
-import { defineGatherer, NotApplicable } from '../../engine/check.js';
+import { defineGatherer } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
-import { credentialHeaders, sessionsGatherer, type Session } from '../../identity/session.js';
+import { credentialHeaders } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import { looksLikeDestination, REDIRECT_PARAM } from '../web/html.js';
-import { webSurfaceGatherer } from '../web/surface.js';
+import { webProbeStart } from '../web/surface.js';
 
 /**
  * Open redirects: every link or form parameter that names where the app sends the browser next
@@ -69,15 +69,7 @@ export function redirectTarget(location: string | undefined, requestUrl: string)
 export const openRedirectGatherer = defineGatherer<OpenRedirects>({
   id: 'redirect/open-redirect',
   async gather(ctx: GatherContext) {
-    const base = ctx.target.baseUrl;
-    if (!base) throw new NotApplicable('no target URL');
-    const surface = await ctx.gather(webSurfaceGatherer);
-    let sessions = new Map<string, Session>();
-    try {
-      sessions = (await ctx.gather(sessionsGatherer)).sessions;
-    } catch (err) {
-      if (!(err instanceof NotApplicable)) throw err;
-    }
+    const { base, surface, sessions } = await webProbeStart(ctx);
     const candidates: RedirectCandidate[] = [];
     const seen = new Set<string>();
     const add = (c: RedirectCandidate): void => {

@@ -109,3 +109,20 @@ export const webSurfaceGatherer = defineGatherer<WebSurface>({
     return out;
   },
 });
+
+/**
+ * What every browser-injection and redirect probe starts from: the target, its web surface, and the
+ * identities' sessions (none when no identity is configured or none could log in).
+ */
+export async function webProbeStart(ctx: GatherContext): Promise<{ base: URL; surface: WebSurface; sessions: Map<string, Session> }> {
+  const base = ctx.target.baseUrl;
+  if (!base) throw new NotApplicable('no target URL');
+  const surface = await ctx.gather(webSurfaceGatherer);
+  let sessions = new Map<string, Session>();
+  try {
+    sessions = (await ctx.gather(sessionsGatherer)).sessions;
+  } catch (err) {
+    if (!(err instanceof NotApplicable)) throw err;
+  }
+  return { base, surface, sessions };
+}

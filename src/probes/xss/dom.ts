@@ -1,6 +1,5 @@
 import { defineGatherer, NotApplicable } from '../../engine/check.js';
-import { sessionsGatherer, type Session } from '../../identity/session.js';
-import { webSurfaceGatherer } from '../web/surface.js';
+import { webProbeStart } from '../web/surface.js';
 import { XssBrowser, type ExecRecord, type SinkRecord } from './browser.js';
 import { markerPrefix } from './reflected.js';
 
@@ -52,15 +51,7 @@ export function scriptPayload(prefix: string, n: number): string {
 export const domXssGatherer = defineGatherer<DomXss>({
   id: 'xss/dom',
   async gather(ctx) {
-    const base = ctx.target.baseUrl;
-    if (!base) throw new NotApplicable('no target URL');
-    const surface = await ctx.gather(webSurfaceGatherer);
-    let sessions = new Map<string, Session>();
-    try {
-      sessions = (await ctx.gather(sessionsGatherer)).sessions;
-    } catch (err) {
-      if (!(err instanceof NotApplicable)) throw err;
-    }
+    const { surface, sessions } = await webProbeStart(ctx);
     const pages: Array<{ url: string; identity?: string }> = [];
     const seen = new Set<string>();
     for (const p of surface.pages) {

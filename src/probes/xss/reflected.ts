@@ -1,9 +1,9 @@
-import { defineGatherer, NotApplicable } from '../../engine/check.js';
+import { defineGatherer } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
-import { credentialHeaders, sessionsGatherer, type Session } from '../../identity/session.js';
+import { credentialHeaders, type Session } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import { payloadsFor, REDIRECT_PARAM, reflectionContexts, type ReflectionContext } from '../web/html.js';
-import { webSurfaceGatherer, DANGEROUS_LINK, type WebForm } from '../web/surface.js';
+import { webProbeStart, DANGEROUS_LINK, type WebForm } from '../web/surface.js';
 import { XssBrowser, type ExecRecord } from './browser.js';
 
 /**
@@ -132,15 +132,7 @@ async function sendCanary(ctx: GatherContext, c: ReflectCandidate, value: string
 export const reflectedXssGatherer = defineGatherer<ReflectedXss>({
   id: 'xss/reflected',
   async gather(ctx) {
-    const base = ctx.target.baseUrl;
-    if (!base) throw new NotApplicable('no target URL');
-    const surface = await ctx.gather(webSurfaceGatherer);
-    let sessions = new Map<string, Session>();
-    try {
-      sessions = (await ctx.gather(sessionsGatherer)).sessions;
-    } catch (err) {
-      if (!(err instanceof NotApplicable)) throw err;
-    }
+    const { base, surface, sessions } = await webProbeStart(ctx);
     const prefix = markerPrefix(ctx.options.seed);
     const all = candidatesFrom(surface, base, ctx.options.allowWrites);
     const skipped: ReflectedXss['skipped'] = all.slice(MAX_CANDIDATES).map((candidate) => ({ candidate, reason: `more than ${MAX_CANDIDATES} parameters` }));

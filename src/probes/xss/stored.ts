@@ -1,9 +1,9 @@
 import { defineGatherer, NotApplicable } from '../../engine/check.js';
 import type { GatherContext } from '../../engine/context.js';
-import { credentialHeaders, sessionsGatherer, type Session } from '../../identity/session.js';
+import { credentialHeaders, type Session } from '../../identity/session.js';
 import type { HttpExchange } from '../../net/http.js';
 import { formsIn } from '../web/html.js';
-import { DANGEROUS_LINK, webSurfaceGatherer, type WebForm } from '../web/surface.js';
+import { DANGEROUS_LINK, webProbeStart, type WebForm } from '../web/surface.js';
 import { createdObject, idOf } from '../authorization/inventory.js';
 import { apiSurfaceGatherer, type Route } from '../../surface/routes.js';
 import { sampleFromSchema } from '../../surface/sample-body.js';
@@ -106,15 +106,7 @@ async function cleanUp(ctx: GatherContext, write: StoredWrite, marker: string, s
 export const storedXssGatherer = defineGatherer<StoredXss>({
   id: 'xss/stored',
   async gather(ctx) {
-    const base = ctx.target.baseUrl;
-    if (!base) throw new NotApplicable('no target URL');
-    const surface = await ctx.gather(webSurfaceGatherer);
-    let sessions = new Map<string, Session>();
-    try {
-      sessions = (await ctx.gather(sessionsGatherer)).sessions;
-    } catch (err) {
-      if (!(err instanceof NotApplicable)) throw err;
-    }
+    const { base, surface, sessions } = await webProbeStart(ctx);
     const { usable, needWrites } = contentForms(surface.forms, ctx.options.allowWrites);
     const skipped = needWrites.map((f) => `${f.method} ${new URL(f.action).pathname} edits an existing object: only with --allow-writes`);
     let routes: Route[] = [];
