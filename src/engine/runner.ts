@@ -193,7 +193,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       out = [build(check, { status: 'error', location: here, reason: 'not run: the run was interrupted or its deadline passed' })];
     } else if (check.meta.publicOnly && input.target.isDevelopment) {
       out = [build(check, { status: 'skip', location: here, reason: DEVELOPMENT_TARGET_REASON })];
-    } else if (targetProblem !== undefined && (check.meta.phase === 'measure' || check.meta.phase === 'last')) {
+    } else if (targetProblem !== undefined && (check.meta.phase === 'measure' || check.meta.phase === 'last' || final)) {
       // Load, page loads and bursts only ever measure the target: not run against an unusable one.
       out = [build(check, { status: 'error', location: here, reason: `not run: the target could not be tested (${targetProblem})` })];
     } else {
@@ -207,6 +207,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
           ...out.filter((f) => f.status === 'skip'),
           build(check, { status: 'error', location: here, reason: `not judged: the target could not be tested (${targetProblem})` }),
         ];
+      }
+      // A judgement of the whole run made after an interruption saw only part of it: never a pass.
+      if (final && signal.aborted && !health?.down) {
+        out = out.map((f) => (f.status === 'pass' ? { ...f, status: 'error' as const, reason: 'not judged: the run was interrupted before every probe ran' } : f));
       }
       // Nothing that finished after the target went down is a pass: its evidence may be cut short.
       if (health?.down && !final && downAt !== undefined && downAt < performance.now()) {
@@ -275,7 +279,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
       baselineRequests = input.http.stats.requests - before;
     }
     // Time the health guard's baseline only on a target that can be tested at all.
-    if (health && targetProblem === undefined && !health.baseline && !health.down && !signal.aborted) {
+    // Only runs with probes that can hurt the target need the timing up front; otherwise the guard
+    // judges from the first good answer it sees.
+    const harmful = checks.some((c) => c.meta.phase === 'last');
+    if (health && harmful && targetProblem === undefined && !health.baseline && !health.down && !signal.aborted) {
       const before = input.http.stats.requests;
       await health.calibrate(signal).catch(() => undefined);
       // The guard's own timing requests test nothing: they count with the baseline, not as a check's.
