@@ -116,7 +116,12 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
       if (!(err instanceof NotApplicable) && !(err instanceof Error && /OpenAPI|openapi/.test(err.message))) throw err;
     }
     const flowPaths = new Set(Object.values(ctx.config.endpoints).filter((v): v is string => typeof v === 'string'));
-    const apiRoutes = routes.filter((r) => r.method === 'POST' && !r.path.includes('{') && !flowPaths.has(r.path) && !NOT_CONTENT.test(r.path) && !/log-?out|webhook|upload|import|token|auth|oauth|callback|admin/i.test(r.path)).slice(0, 2);
+    // A route a content form already posts to is written through that form (and cleaned up the way
+    // the page offers); the crawl records such form posts as routes too.
+    const formActions = new Set(usable.map((f) => new URL(f.action).pathname));
+    const apiRoutes = routes
+      .filter((r) => r.method === 'POST' && !r.path.includes('{') && !flowPaths.has(r.path) && !formActions.has(r.path) && !NOT_CONTENT.test(r.path) && !/log-?out|webhook|upload|import|token|auth|oauth|callback|admin/i.test(r.path))
+      .slice(0, 2);
     const writerFor = (route: Route): Session | undefined => [...sessions.values()].find((s) => !route.roles || route.roles.includes(s.role)) ?? undefined;
     const viewPages = (identity: string | undefined): string[] =>
       [...new Set(surface.pages.filter((p) => p.status === 200 && p.html && (!p.identity || p.identity === identity)).sort((a, b) => Number(/<script/i.test(b.html)) - Number(/<script/i.test(a.html))).map((p) => p.url))].filter((u) => !DANGEROUS_LINK.test(new URL(u).pathname)).slice(0, 4);
@@ -199,6 +204,9 @@ export const storedXssGatherer = defineGatherer<StoredXss>({
         const write: StoredWrite = { via: 'api', form, ...(writer ? { identity: writer.identity } : {}), fields: numbers, landedOn: url, ...(ok ? {} : { error: `POST ${route.path} answered ${ex.response?.status ?? ex.error?.code}` }) };
         writes.push(write);
         if (ok) apiWrites.push({ write, route, writer, created: ex.response!.json() });
+        // A redirect may mean the object was created (form-style handlers answer 303): say so, never drop it.
+        else if (ex.response && ex.response.status >= 300 && ex.response.status < 400)
+          cleanup.push({ write, outcome: 'left', detail: `POST ${route.path} answered ${ex.response.status}: it may have created an object; remove anything with marker ${prefix} by hand` });
       }
       if (apiWrites.length) {
         const pagesFor = new Map<string, string[]>();
