@@ -1,11 +1,13 @@
+// Runs with the e2e audits (one file at a time): the super-linear validator case times answers, and
+// another test file running beside it on a 2-core machine blurs the growth it must see.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bruteForceThrottling } from '../../src/checks/rate-limiting/brute-force.js';
 import { denialOfService } from '../../src/checks/input-validation/denial-of-service.js';
 import { invalidPayloads } from '../../src/checks/input-validation/invalid-payloads.js';
 import { pathQueryInjection } from '../../src/checks/input-validation/path-query-injection.js';
 import { verdictOf } from '../../src/model/report.js';
-import { startFragile, type Fragile } from './fixtures/fragile-api.js';
-import { failing, problems, runAbuse } from './run.js';
+import { startFragile, type Fragile } from '../abuse/fixtures/fragile-api.js';
+import { failing, problems, runAbuse } from '../abuse/run.js';
 
 /**
  * The target health guard against real servers that hang and crash (each in its own child process
