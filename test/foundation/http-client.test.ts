@@ -103,7 +103,7 @@ describe('HttpClient', () => {
   it('rejects malformed --resolve and --connect-to values naming the flag', () => {
     expect(() => parseResolve('app.example.com:443')).toThrow(/--resolve/);
     expect(() => parseResolve('app.example.com:99999:127.0.0.1')).toThrow(/port/);
-    expect(() => parseResolve('app.example.com:443:not-an-ip')).toThrow(/IP address/);
+    expect(() => parseResolve('app.example.com:443:not-an-ip')).toThrow(/IPv4 address or a bracketed IPv6 address/);
     expect(() => parseConnectTo('a:1:b')).toThrow(/--connect-to/);
     expect(parseResolve('app.example.com:443:[::1]').toHost).toBe('::1');
   });

@@ -2,9 +2,9 @@ import { sessionSecretCandidates } from '../../probes/session/dictionary.js';
 import { no, ok, type RuleTable } from './helpers.js';
 
 /**
- * A default or tutorial secret passed straight to session middleware: `session({ secret: 'keyboard
- * cat' })`, `cookieParser('secret')`, `cookieSession({ keys: ['changeme'] })`, Flask's
- * `app.secret_key = 'dev'`, `app.config['SECRET_KEY'] = …`. The generic rules skip such values as
+ * A default or tutorial secret passed straight to session middleware (express-session's `secret`,
+ * `cookieParser(…)`, cookie-session's `keys`, Flask's `app.secret_key` and `app.config['SECRET_KEY']`),
+ * with a value from the tutorials (see the examples below). The generic rules skip such values as
  * placeholder words; here the place makes them a real, forgeable secret.
  */
 const DICTIONARY = new Set(sessionSecretCandidates().map((s) => s.toLowerCase()));
@@ -25,7 +25,7 @@ export const sessionSecretRules: RuleTable = [
     severity: 'critical',
     allowLowVariety: true,
     examples: {
-      truePositives: ["app.use(session({ secret: 'keyboard cat', resave: false }))", "app.use(cookieParser('secret'))", "app.secret_key = 'dev'", "app.config['SECRET_KEY'] = 'hard to guess string'", "cookieSession({ name: 'sess', keys: ['shhhhh'] })"],
+      truePositives: ["app.use(session({ secret: 'keyboard cat', resave: false }))", "app.use(cookieParser('secret'))", "app.secret_key = 'dev'", "app.config['SECRET_KEY'] = 'hard to guess string'", "cookieSession({ name: 'sess', keys: ['shhhhh'] })"], // launchready-ignore -- the rule's own examples
       // The engine's shared placeholder filter drops values shaped like placeholders before any rule sees them.
       falseNegatives: ["app.use(session({ secret: 'changeme' }))", "app.secret_key = 'your secret key'"],
       trueNegatives: ['app.use(session({ secret: process.env.SESSION_SECRET }))', 'app.use(cookieParser(config.cookieSecret))', "app.secret_key = os.environ['SECRET_KEY']"],

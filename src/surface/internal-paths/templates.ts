@@ -80,7 +80,7 @@ const env = (file: string): PathTemplate => ({
   impact: 'anyone can download the environment file: database passwords, API keys and signing secrets',
   fix: `Remove ${file} from the web root and the deployed image; serve only the build output directory, and rotate every secret the file held.`,
   examples: {
-    hit: { status: 200, contentType: 'application/octet-stream', body: 'NODE_ENV=production\nDATABASE_URL=postgres://app:s3cretpassw0rd@db:5432/app\nSTRIPE_SECRET_KEY=sk_live_abcdefghijklmnop\n' },
+    hit: { status: 200, contentType: 'application/octet-stream', body: 'NODE_ENV=production\nDATABASE_URL=postgres://app:s3cretpassw0rd@db:5432/app\nSTRIPE_SECRET_KEY=sk_live_abcdefghijklmnop\n' }, // launchready-ignore -- a template's own example
     miss: spaShell,
   },
 });
@@ -109,7 +109,7 @@ const keyFile = (id: string, path: string): PathTemplate => ({
   secret: PRIVATE_KEY_VALUE,
   impact: 'anyone can download a private key: impersonate the server, decrypt traffic or log in where the key is trusted',
   fix: `Remove ${path} from the web root, revoke the key and issue a new one; keep keys in a secret store, never in deployed files.`,
-  examples: { hit: { status: 200, contentType: 'application/x-pem-file', body: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n' }, miss: { status: 200, contentType: 'text/plain', body: '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1L\n-----END PUBLIC KEY-----' } },
+  examples: { hit: { status: 200, contentType: 'application/x-pem-file', body: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n' }, miss: { status: 200, contentType: 'text/plain', body: '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1L\n-----END PUBLIC KEY-----' } }, // launchready-ignore -- a template's own example
 });
 
 const dirListing = (id: string, dir: string, area: InternalPathArea, severity: Severity, impact: string): PathTemplate => ({
@@ -671,7 +671,7 @@ export const PATH_TEMPLATES: readonly PathTemplate[] = [
     secret: /"password"\s*:\s*"([^"]{4,})"/,
     impact: 'server login details of the deployment are public',
     fix: 'Remove .vscode/ from the deployment and change the server password.',
-    examples: { hit: { status: 200, contentType: 'application/json', body: '{"host":"prod.example.com","username":"deploy","password":"deploypass1"}' }, miss: spaShell },
+    examples: { hit: { status: 200, contentType: 'application/json', body: '{"host":"prod.example.com","username":"deploy","password":"deploypass1"}' }, miss: spaShell }, // launchready-ignore -- a template's own example
   },
   // API docs, introspection and admin UIs without authentication
   {
