@@ -274,7 +274,12 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
           incomplete.add(`target not tested: ${baseline.reason}`);
         }
       } catch (err) {
-        if (!(err instanceof RunAborted || err instanceof BudgetExhausted)) throw err;
+        if (err instanceof LoopbackViolation) {
+          // The target itself is off limits (tests and demos): say so, never grade it.
+          targetProblem = err.message;
+          input.http.blockOrigin(input.target.baseUrl.origin, err.message);
+          incomplete.add(`target not tested: ${err.message}`);
+        } else if (!(err instanceof RunAborted || err instanceof BudgetExhausted)) throw err;
       }
       baselineRequests = input.http.stats.requests - before;
     }
