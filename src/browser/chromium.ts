@@ -136,6 +136,9 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Launched
     guarded,
     blocked,
     async newContext(options: BrowserContextOptions = {}) {
+      // Chromium fetches /favicon.ico for a page outside route interception, so the budget could never
+      // refuse it: each context is charged one request for it up front.
+      if (opts.allowRequest && !opts.allowRequest('about:blank', 'GET')) throw new Error('the request budget is spent: no room for another browser page (its favicon request alone would exceed it)');
       const context = await browser.newContext({ serviceWorkers: 'block', ...options });
       if (guarded || opts.allowRequest) {
         await context.route('**/*', async (route) => {
