@@ -484,7 +484,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     return reply.type(html).send(setupPage(preLoginToken(request, reply), token));
   });
 
-  app.post('/setup', pub, async (request, reply) => {
+  /** Forms posted before sign-in (setup, invitation): the per-address throttle, then the pre-login CSRF check. */
+  const preLoginGate = (request: FastifyRequest, reply: FastifyReply, csrfMessage: string): string => {
     const ip = request.ip;
     const wait = throttle.blocked(ip);
     if (wait !== undefined) {
@@ -493,8 +494,13 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
     }
     if (!preLoginCsrfOk(request)) {
       throttle.failed(ip);
-      throw new HttpError(403, 'csrf_token_invalid', 'The setup form expired or came from another site. Open the setup link again.');
+      throw new HttpError(403, 'csrf_token_invalid', csrfMessage);
     }
+    return ip;
+  };
+
+  app.post('/setup', pub, async (request, reply) => {
+    const ip = preLoginGate(request, reply, 'The setup form expired or came from another site. Open the setup link again.');
     const body = parseOr400(SetupBody, request.body, 'setup request');
     if (!(await accounts.setupTokenValid(body.token))) {
       throttle.failed(ip);
@@ -645,16 +651,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<BuiltDashb
   });
 
   app.post('/invite', pub, async (request, reply) => {
-    const ip = request.ip;
-    const wait = throttle.blocked(ip);
-    if (wait !== undefined) {
-      reply.header('retry-after', String(wait));
-      throw new HttpError(429, 'too_many_requests', 'Too many attempts. Try again later.');
-    }
-    if (!preLoginCsrfOk(request)) {
-      throttle.failed(ip);
-      throw new HttpError(403, 'csrf_token_invalid', 'The form expired or came from another site. Open the invitation link again.');
-    }
+    const ip = preLoginGate(request, reply, 'The form expired or came from another site. Open the invitation link again.');
     const body = parseOr400(SetupBody, request.body, 'invitation acceptance');
     const invite = await accounts.inviteFor(body.token);
     if (!invite) {
