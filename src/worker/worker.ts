@@ -112,11 +112,9 @@ export class FleetWorker {
     };
   }
 
-  async start(): Promise<void> {
+  /** Store tables, registered targets, the queue schema and queues: run under the set-up lock. */
+  private async setUp(): Promise<void> {
     const { logger } = this.opts;
-    const probeSlots = Math.max(1, this.opts.concurrency);
-    this.pool = openPool(this.opts.storeUrl, this.opts.connections ?? Math.min(20, 4 + Math.ceil(probeSlots / 10)));
-    this.sql = openPostgres(this.opts.storeUrl, { max: 2 });
     this.store = await SqlStore.open(this.sql);
     for (const file of this.opts.register ?? []) {
       const t = await registerTarget(this.sql, file, this.opts.env);
@@ -145,6 +143,24 @@ export class FleetWorker {
     }
     await this.boss.createQueue(AUDIT_QUEUE, { name: AUDIT_QUEUE, deadLetter: DEAD_QUEUE });
     await this.boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, deadLetter: DEAD_QUEUE });
+  }
+
+  async start(): Promise<void> {
+    const { logger } = this.opts;
+    const probeSlots = Math.max(1, this.opts.concurrency);
+    this.pool = openPool(this.opts.storeUrl, this.opts.connections ?? Math.min(20, 4 + Math.ceil(probeSlots / 10)));
+    this.sql = openPostgres(this.opts.storeUrl, { max: 2 });
+    // Workers started together on a fresh database would each create the store tables, pg-boss's
+    // schema and its queue partitions at once; PostgreSQL answers that race with "deadlock detected".
+    // One session-level advisory lock makes the set-up one worker at a time (the rest find it done).
+    const setup = await this.pool.connect();
+    try {
+      await setup.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('lr-worker-setup')]);
+      await this.setUp();
+    } finally {
+      await setup.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey('lr-worker-setup')]).catch(() => undefined);
+      setup.release();
+    }
 
     const now = Date.now();
     await this.pool.query(

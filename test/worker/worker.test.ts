@@ -33,6 +33,8 @@ interface Target {
   /** Locations (the X-Probe-Location header) that get a 503. */
   failFor: Set<string>;
   inFlight(): number;
+  /** Slow requests in flight from one worker (the X-Probe-Worker header) that started at most `youngerThanMs` ago. */
+  freshInFlight(worker: string, youngerThanMs: number): number;
 }
 
 /** A loopback app: /p/N answers 200; /slow/N after 1.5 s; requests carrying a failing location get 503. */
@@ -40,6 +42,7 @@ async function startTarget(): Promise<Target> {
   const hits = new Map<string, number>();
   const failFor = new Set<string>();
   let inFlight = 0;
+  const started = new Map<object, { worker: string; at: number }>();
   const srv = await startServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -50,14 +53,20 @@ async function startTarget(): Promise<Target> {
     };
     if (path.startsWith('/slow/')) {
       inFlight += 1;
+      const key = {};
+      started.set(key, { worker: String(req.headers['x-probe-worker'] ?? ''), at: Date.now() });
       setTimeout(() => {
         inFlight -= 1;
+        started.delete(key);
         answer();
       }, 1500);
     } else answer();
   });
   cleanups.push(() => srv.close());
-  return { url: srv.url, hits, total: () => [...hits.values()].reduce((a, b) => a + b, 0), failFor, inFlight: () => inFlight };
+  return { url: srv.url, hits, total: () => [...hits.values()].reduce((a, b) => a + b, 0), failFor,
+    inFlight: () => inFlight,
+    freshInFlight: (worker, youngerThanMs) => [...started.values()].filter((r) => r.worker === worker && Date.now() - r.at <= youngerThanMs).length,
+  };
 }
 
 /** A webhook receiver that keeps every delivery. */
@@ -128,12 +137,18 @@ monitor:
   retries: 0
   defaults: false
   probes:
-${probesYaml(5, '/slow', ', alerts: false')}
+${probesYaml(5, '/slow', ', alerts: false, headers: { x-probe-worker: "${LR_TEST_WORKER}" }')}
 `);
     cleanups.push(cfg.cleanup);
-    const [a, b] = (await Promise.all([spawnWorker({ url: db.url, config: [cfg.file], lease: '3s' }), spawnWorker({ url: db.url, lease: '3s' })])).map(track) as [WorkerProc, WorkerProc];
-    // Wait until A holds jobs in flight (a slow request counts as A's once A has recorded runs).
-    await waitUntil(async () => (await db.query(`SELECT 1 FROM fleet_runs WHERE worker = $1 LIMIT 1`, [a.id])).length > 0 && target.inFlight() >= 4, 20_000, 'both workers busy');
+    const [a, b] = (
+      await Promise.all([
+        spawnWorker({ url: db.url, config: [cfg.file], lease: '3s', env: { LR_TEST_WORKER: 'a' } }),
+        spawnWorker({ url: db.url, lease: '3s', env: { LR_TEST_WORKER: 'b' } }),
+      ])
+    ).map(track) as [WorkerProc, WorkerProc];
+    // Kill A while the app is serving a request A sent moments ago (the header names the worker): that
+    // job is leased to A and cannot have been recorded, so only a takeover by B can complete it.
+    await waitUntil(async () => (await db.query(`SELECT 1 FROM fleet_runs WHERE worker = $1 LIMIT 1`, [a.id])).length > 0 && target.freshInFlight('a', 600) > 0, 20_000, 'A busy with a request it just sent');
     const active = await db.query<{ id: string; data: { p: string; s: number } }>(`SELECT id, data FROM pgboss.job WHERE name = 'lr-probe' AND state = 'active'`);
     const killedAt = Date.now();
     await a.kill9();
