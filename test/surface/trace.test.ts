@@ -22,6 +22,8 @@ describe('a Playwright trace the user recorded', () => {
       await page.fill('input[name=password]', app.users.alice.password);
       await page.click('button[type=submit]');
       await page.waitForURL(`${app.url}/app`);
+      // The order list is fetched after the page loads: let it finish before moving on (it was sometimes cut off).
+      await page.waitForLoadState('networkidle');
       await page.goto(`${app.url}/app/orders/8127`);
       await page.waitForLoadState('networkidle');
       await context.tracing.stop({ path: join(dir, 'trace.zip') });

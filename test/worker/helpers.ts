@@ -69,6 +69,8 @@ export interface SpawnWorkerOptions {
   env?: Record<string, string>;
   lease?: string;
   concurrency?: number;
+  /** How often an idle worker asks for work (default 500ms). */
+  poll?: string;
 }
 
 /** Starts `launchready worker` (TypeScript through tsx) and resolves once it logged "worker started". */
@@ -90,7 +92,7 @@ export async function spawnWorker(o: SpawnWorkerOptions): Promise<WorkerProc> {
     '--lease',
     o.lease ?? '3s',
     '--poll',
-    '500ms',
+    o.poll ?? '500ms',
     '--plan-every',
     '300ms',
     '--heartbeat',

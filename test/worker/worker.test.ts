@@ -143,7 +143,8 @@ ${probesYaml(5, '/slow', ', alerts: false, headers: { x-probe-worker: "${LR_TEST
     const [a, b] = (
       await Promise.all([
         spawnWorker({ url: db.url, config: [cfg.file], lease: '3s', env: { LR_TEST_WORKER: 'a' } }),
-        spawnWorker({ url: db.url, lease: '3s', env: { LR_TEST_WORKER: 'b' } }),
+        // B asks for work every 2 s, A every 500 ms: whoever asks first after a slot opens takes the whole slot, so A holds most.
+        spawnWorker({ url: db.url, lease: '3s', poll: '2s', env: { LR_TEST_WORKER: 'b' } }),
       ])
     ).map(track) as [WorkerProc, WorkerProc];
     // Kill A while the app is serving a request A sent moments ago (the header names the worker): that
