@@ -22,6 +22,8 @@ export interface FuzzCase {
    * shows up as a finding before it hangs the server.
    */
   escalation?: { family: string; step: number; length: number };
+  /** A size step sent again because its answer time looked super-linear: one slow answer on a busy machine is not a finding. */
+  repeat?: boolean;
   /** The body names one authorization-relevant field twice: which value did the server use? */
   duplicateKey?: { field: string; first: unknown; second: unknown; /** The published schema forbids the second value. */ secondViolates: boolean };
 }

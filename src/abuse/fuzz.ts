@@ -95,6 +95,9 @@ function sessionFor(route: Route, sessions: Session[]): Session | undefined {
   return members.find((s) => s.bearer || s.header) ?? members[0] ?? sessions.find((s) => s.bearer || s.header) ?? sessions[0];
 }
 
+/** A size step slower than this is not sent again to confirm it (it is evidence enough, and costly). */
+export const REPEAT_BELOW_MS = 5000;
+
 /** Extra answer time that is still "normal" for a bigger body, ms. */
 export const ESCALATION_SLACK_MS = 50;
 
@@ -115,6 +118,17 @@ export function escalationHalt(ex: HttpExchange, length: number, prev: { length:
     if (excess > ESCALATION_SLACK_MS / 2 && excess / prevExcess > 2 * (length / prev.length)) return `the answer time grew faster than the input (${Math.round(prev.ms)} → ${Math.round(ex.timing.totalMs)} ms)`;
   }
   return undefined;
+}
+
+/**
+ * Whether the answer time from one size step to the next grew faster than the input: the time above
+ * the route's ordinary answers (`normalMs`) grew 1.5 times faster than the length or more, and by at
+ * least 100 ms.
+ */
+export function looksSuperLinear(prev: { length: number; ms: number }, cur: { length: number; ms: number }, normalMs: number): boolean {
+  const ea = Math.max(prev.ms - normalMs, 1);
+  const eb = cur.ms - normalMs;
+  return eb >= 100 && eb / ea > 1.5 * (cur.length / prev.length);
 }
 
 /** Routes listed only under `endpoints:`, with a recorded body of the shape they take (never a real identity's credentials). */
@@ -296,14 +310,16 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
     /** Answer times of this route's ordinary (non-escalating) cases: what "normal" means here. */
     const ordinaryMs: number[] = [];
     const lastStep = new Map<string, { length: number; ms: number; halted?: string }>();
-    for (const c of cases) {
+    const queue = [...cases];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const c = queue[qi]!;
       const b = outOfBounds(isCollection ? 1 : 0);
       if (b) {
         evidence.stoppedBy = b;
         break;
       }
       if (stopped.has(c.payload)) continue;
-      if (c.escalation && c.escalation.step > 0) {
+      if (c.escalation && c.escalation.step > 0 && !c.repeat) {
         const prev = lastStep.get(c.escalation.family);
         if (!prev || prev.halted) continue;
       }
@@ -317,9 +333,17 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
         evidence.stoppedFamilies.push({ payload: c.payload, reason: why });
       }
       if (!c.escalation && ex.response) ordinaryMs.push(ex.timing.totalMs);
-      if (c.escalation) {
+      if (c.escalation && !c.repeat) {
         const prev = lastStep.get(c.escalation.family);
         const halted = escalationHalt(ex, c.escalation.length, prev, ordinaryMs);
+        // An answer time that looks super-linear is measured once more at both sizes (the smaller
+        // answer counts): a single slow answer on a busy machine or network is not a finding.
+        const sorted = [...ordinaryMs].sort((x, y) => x - y);
+        const normal = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : (prev?.ms ?? ex.timing.totalMs);
+        if (prev && ex.response && (!ex.health || ex.health.targetHealthy) && ex.timing.totalMs < REPEAT_BELOW_MS && looksSuperLinear(prev, { length: c.escalation.length, ms: ex.timing.totalMs }, normal)) {
+          const before = cases.find((k) => k.escalation?.family === c.escalation!.family && k.escalation.length === prev.length);
+          if (before) queue.splice(qi + 1, 0, { ...before, repeat: true }, { ...c, repeat: true });
+        }
         lastStep.set(c.escalation.family, { length: c.escalation.length, ms: ex.timing.totalMs, ...(halted ? { halted } : {}) });
         if (halted && cases.some((k) => k.escalation?.family === c.escalation!.family && k.escalation.step > c.escalation!.step)) {
           evidence.escalationStops.push({ route: label, family: c.escalation.family, atLength: c.escalation.length, reason: halted });

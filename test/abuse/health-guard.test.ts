@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escalationHalt } from '../../src/abuse/fuzz.js';
+import { escalationHalt, looksSuperLinear, type FuzzAttempt } from '../../src/abuse/fuzz.js';
+import { superLinear } from '../../src/checks/input-validation/invalid-payloads.js';
 import { symptomOf, TargetDown, TargetHealth, type ProbeResult } from '../../src/net/target-health.js';
 import { exchange } from '../helpers.js';
 
@@ -85,6 +86,31 @@ describe('size escalation', () => {
     expect(escalationHalt(answered(9), 8192, { length: 1024, ms: 4 }, [3, 3, 4])).toBeUndefined();
     expect(escalationHalt(answered(300), 8192, { length: 1024, ms: 4 }, [3, 3, 4])).toMatch(/took 300 ms at 8,192 characters/);
     expect(escalationHalt(failed('TIMEOUT'), 1024, undefined, [3])).toMatch(/no answer at 1,024 characters/);
+  });
+
+  const attempt = (ms: number, length?: number, repeat = false): FuzzAttempt => ({
+    route: 'POST /login',
+    case: { payload: length ? `huge-${length}` : 'number', label: 'x', field: 'username', mustReject: true, contentType: 'application/json', bodyBytes: length ?? 10, ...(length ? { escalation: { family: 'huge', step: length === 1024 ? 0 : length === 8192 ? 1 : 2, length } } : {}), ...(repeat ? { repeat: true } : {}) },
+    exchange: answered(ms),
+    owned: true,
+  });
+  it('calls an answer time super-linear only when it grew 1.5× faster than the input and by 100 ms', () => {
+    expect(looksSuperLinear({ length: 1024, ms: 6 }, { length: 8192, ms: 135 }, 13)).toBe(true);
+    expect(looksSuperLinear({ length: 1024, ms: 6 }, { length: 8192, ms: 90 }, 13)).toBe(false); // under 100 ms above ordinary
+    expect(looksSuperLinear({ length: 1024, ms: 113 }, { length: 8192, ms: 813 }, 13)).toBe(false); // linear: 100 → 800 ms
+  });
+  it('one slow answer that a second measurement does not repeat is noise, not a finding; a repeated one is', () => {
+    const ordinary = [attempt(13), attempt(12), attempt(14)];
+    // The dashboard's own login on a busy machine: 8 KiB took 135 ms once, 9 ms when sent again.
+    const noise = [...ordinary, attempt(6, 1024), attempt(135, 8192), attempt(7, 1024, true), attempt(9, 8192, true)];
+    expect(superLinear(noise)).toEqual([]);
+    // A quadratic validator: slow both times.
+    const real = [...ordinary, attempt(20, 1024), attempt(900, 8192), attempt(18, 1024, true), attempt(870, 8192, true)];
+    const found = superLinear(real);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.words).toMatch(/8,192 characters \(again\) → 870 ms/);
+    // Not measured again (the request bound ran out): the single measurement still counts.
+    expect(superLinear([...ordinary, attempt(6, 1024), attempt(400, 8192)])).toHaveLength(1);
   });
 });
 

@@ -58,11 +58,11 @@ describe('a server that hangs for good on a long email (catastrophic regex)', ()
 });
 
 describe('a server whose validator is quadratic in the input length', () => {
-  // Timing-dependent (answer time must grow faster than the input on this machine): it passed alone
-  // and failed in combined runs during development, so it runs when asked (LAUNCHREADY_TIMING_TESTS=1).
-  it.skipIf(!process.env['LAUNCHREADY_TIMING_TESTS'])('is a finding from the size escalation, stopped before 64 KiB, and the server is left alive', async () => {
+  // The fixture's answer time is a timer ((n / 1 KiB)² × 8 ms), so the signal (8 ms → 512 ms) does
+  // not depend on the machine's speed or load; a one-off slow answer is measured again by the fuzzer.
+  it('is a finding from the size escalation, stopped before 64 KiB, and the server is left alive', async () => {
     const s = await fragile({ flaws: ['slow'] });
-    // A generous request deadline: the 8 KiB step takes about half a second on a loaded machine.
+    // A generous request deadline: the 8 KiB step takes half a second.
     const run = await runAbuse(configOf(s), { checks, abuse: { ...ABUSE, fuzzRequestTimeoutMs: 5000 }, healthSettings: HEALTH, allowWrites: true, timeoutMs: 8000 });
     const slow = failing(run, 'input-validation/invalid-payloads', /POST \/api\/tags answers slower the longer "text" is/);
     expect(slow).toHaveLength(1);

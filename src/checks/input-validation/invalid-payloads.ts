@@ -1,4 +1,4 @@
-import { fuzzGatherer, type FuzzAttempt, type FuzzEvidence } from '../../abuse/fuzz.js';
+import { fuzzGatherer, looksSuperLinear, type FuzzAttempt, type FuzzEvidence } from '../../abuse/fuzz.js';
 import { HARM } from '../../abuse/harm.js';
 import { defineCheck, type FindingDraft } from '../../engine/check.js';
 import type { CheckContext } from '../../engine/context.js';
@@ -77,15 +77,14 @@ export function superLinear(attempts: readonly FuzzAttempt[]): Array<{ route: st
       const answered = steps.filter((s) => s.exchange.response);
       if (answered.length < 2) continue;
       const normal = ordinary.length ? ordinary[Math.floor(ordinary.length / 2)]! : answered[0]!.exchange.timing.totalMs;
-      for (let i = 1; i < answered.length; i++) {
-        const a = answered[i - 1]!;
-        const b = answered[i]!;
-        const ea = Math.max(a.exchange.timing.totalMs - normal, 1);
-        const eb = b.exchange.timing.totalMs - normal;
-        const lengthRatio = b.case.escalation!.length / a.case.escalation!.length;
-        if (eb >= 100 && eb / ea > 1.5 * lengthRatio) {
-          const fmt = (s: FuzzAttempt): string => `${s.case.escalation!.length.toLocaleString('en')} characters → ${s.exchange.response ? `${Math.round(s.exchange.timing.totalMs)} ms` : `no answer (${s.exchange.error?.code})`}`;
-          out.push({ route, field: b.case.field ?? '?', steps, words: `${steps.map(fmt).join(', ')} (ordinary answers: ${Math.round(normal)} ms)` });
+      // A size measured twice (a suspected step is sent again) counts with its faster answer.
+      const byLength = new Map<number, number>();
+      for (const s of answered) byLength.set(s.case.escalation!.length, Math.min(byLength.get(s.case.escalation!.length) ?? Infinity, s.exchange.timing.totalMs));
+      const sizes = [...byLength].sort((x, y) => x[0] - y[0]).map(([length, ms]) => ({ length, ms }));
+      for (let i = 1; i < sizes.length; i++) {
+        if (looksSuperLinear(sizes[i - 1]!, sizes[i]!, normal)) {
+          const fmt = (s: FuzzAttempt): string => `${s.case.escalation!.length.toLocaleString('en')} characters${s.case.repeat ? ' (again)' : ''} → ${s.exchange.response ? `${Math.round(s.exchange.timing.totalMs)} ms` : `no answer (${s.exchange.error?.code})`}`;
+          out.push({ route, field: steps.find((s) => s.case.escalation!.length === sizes[i]!.length)!.case.field ?? '?', steps, words: `${steps.map(fmt).join(', ')} (ordinary answers: ${Math.round(normal)} ms)` });
           break;
         }
       }
