@@ -342,7 +342,16 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     if (now >= endAt) stopIssuing('duration');
     plan.onProgress?.({ elapsedMs: now - t0, sent, completed: measured, errors, phase: !issuing ? 'drain' : now < warmupEnd ? 'warmup' : 'measure' });
   }, 1000);
-  const endTimer = setTimeout(() => stopIssuing('duration'), endAt - t0);
+  // Timers run on the event loop's cached clock, which can lag performance.now() by however long
+  // the current tick has run (setting up TLS contexts, say): a timer set for the whole duration could
+  // fire before the last arrivals were due and drop them. It re-arms until the duration has passed.
+  let endTimer: NodeJS.Timeout | undefined;
+  const armEnd = (): void => {
+    const left = endAt - performance.now();
+    if (left <= 0) stopIssuing('duration');
+    else endTimer = setTimeout(armEnd, Math.ceil(left));
+  };
+  armEnd();
 
   if (model === 'open') {
     const interval = 1000 / plan.rate!;
