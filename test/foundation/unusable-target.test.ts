@@ -101,6 +101,34 @@ describe('an unusable target is never graded', () => {
     expectUngraded(report, /more than the 2 MiB body size cap/);
   });
 
+  it('a landing page that redirects in a loop (to itself, or round a circle): incomplete, no score, a few requests', async () => {
+    let requests = 0;
+    const self = await startServer((req, res) => {
+      requests += 1;
+      res.writeHead(302, { location: req.url ?? '/' }).end();
+    });
+    servers.push(self);
+    const report = await runAudit({ url: self.url, configPath: join(dir, 'launchready.yml'), failOn: 'high', env: {}, timeoutMs: 1500 });
+    expectUngraded(report, /redirects in a loop/);
+    expect(requests).toBe(1);
+    const circle = await startServer((req, res) => res.writeHead(302, { location: req.url === '/a' ? '/b' : '/a' }).end());
+    servers.push(circle);
+    const round = await runAudit({ url: circle.url, configPath: join(dir, 'launchready.yml'), failOn: 'high', env: {}, timeoutMs: 1500 });
+    expectUngraded(round, /redirects in a loop: http:\/\/127\.0\.0\.1:\d+\/ → .*\/a → .*\/b → .*\/a/);
+    expect(round.stats.requests).toBe(3);
+  });
+
+  it('a landing page that redirects to a page that answers (a login page) is tested as usual', async () => {
+    const srv = await startServer((req, res) => {
+      if (req.url === '/') return void res.writeHead(302, { location: '/login' }).end();
+      res.writeHead(req.url === '/login' ? 200 : 404, { 'content-type': 'text/html' }).end('<form method="post"><input type="password" name="password"></form>');
+    });
+    servers.push(srv);
+    const report = await runAudit({ url: srv.url, configPath: join(dir, 'launchready.yml'), failOn: 'high', env: {}, timeoutMs: 1500, only: ['edge', 'logging'] });
+    expect(report.scoreNote ?? '').not.toMatch(/target not tested/);
+    expect(report.incomplete.join('\n')).not.toMatch(/target not tested/);
+  });
+
   it('the CLI prints "no score: target not tested" and exits 3', async () => {
     const url = await closedPortUrl();
     const r = await runCli(['audit', url, '--config', join(dir, 'launchready.yml'), '--timeout', '1500']);
