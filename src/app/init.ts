@@ -209,6 +209,11 @@ export function starterConfig(d: Discovery): string {
     'thresholds: { p95Ms: 500, lcpMs: 2500, certDaysWarn: 21, certDaysFail: 7 }',
     'budget: { maxRequests: 3000, rate: 50 }',
     '',
+    '# Areas that do not apply to this product. An area that was neither tested nor waived keeps the',
+    '# verdict at "incomplete"; a waived one does not (its checks still run) and its reason is printed in',
+    '# every report. Areas: see docs/verdict.md.',
+    '# waive: { email: "this product sends no mail", domain-tls: "audited on a local staging copy" }',
+    '',
     '# handover: { rollback: docs/rollback.md, owners: { dns: ops@example.com } }',
   ];
   return lines.join('\n') + '\n';

@@ -34,6 +34,14 @@ describe('the JSON Schema of launchready.yml', () => {
     expect(validate({ budget: { maxRequests: 'many' } })).toBe(false);
   });
 
+  it('the init template shows how to waive an area, and the example loads once uncommented', () => {
+    const text = starterConfig({ notes: [] });
+    const line = text.split('\n').find((l) => l.startsWith('# waive: '));
+    expect(line).toBeDefined();
+    const config = parseConfigText(text.replace(line!, line!.slice(2)), 'launchready.yml', {});
+    expect(Object.keys(config.waive ?? {}).sort()).toEqual(['domain-tls', 'email']);
+  });
+
   it('the init template points editors at the shipped schema', () => {
     expect(starterConfig({ notes: [] }).split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA_REF}`);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
