@@ -1,12 +1,12 @@
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
-import { sessionsGatherer, type Session } from '../identity/session.js';
+import type { Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { emailBody, loginBody, sensitiveEndpoints, signupBody, tokenBody, type BodySpec, type SensitiveEndpoint } from './endpoints.js';
 import { abuseMarker, documentationIp, seededRng } from './random.js';
 import { reachedCheck } from './reached.js';
-import { isFatal, sendBody } from './send.js';
+import { isFatal, sendBody, sessionsIfAny } from './send.js';
 import { abuseSettings } from './settings.js';
 import { throttleSignal, type ThrottleSignal } from './throttle.js';
 
@@ -90,12 +90,7 @@ async function runBursts(ctx: GatherContext): Promise<BurstEvidence> {
   if (endpoints.length === 0) {
     throw new NotApplicable('no login, signup, password-reset, one-time-code or invite endpoint found: name them under endpoints: in launchready.yml');
   }
-  let sessions: Map<string, Session> = new Map();
-  try {
-    sessions = (await ctx.gather(sessionsGatherer)).sessions;
-  } catch (err) {
-    if (isFatal(err)) throw err;
-  }
+  const sessions = await sessionsIfAny(ctx);
   const startRequests = ctx.http.stats.requests;
   const started = performance.now();
   const runDeadline = started + settings.burstTotalMs;

@@ -1,14 +1,14 @@
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
 import { requestAs } from '../identity/request-as.js';
-import { sessionsGatherer, type Session } from '../identity/session.js';
+import type { Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route } from '../surface/routes.js';
 import { emailBody, kindOfConfigKey, kindOfRoute, loginBody, sensitiveEndpoints, signupBody, type BodySpec } from './endpoints.js';
 import { casesFor, type FuzzCase } from './fuzz-payloads.js';
 import { templateFor, type FuzzTemplate } from './fuzz-template.js';
 import { abuseMarker, seededRng } from './random.js';
-import { isFatal } from './send.js';
+import { isFatal, sessionsIfAny } from './send.js';
 import { abuseSettings } from './settings.js';
 
 /**
@@ -167,12 +167,7 @@ async function fuzz(ctx: GatherContext): Promise<FuzzEvidence> {
   // Routes named only under endpoints: (a login the OpenAPI document does not list) are fuzzed too,
   // starting from the body the identity config (or the endpoint's kind) says they take.
   const routes = [...surface, ...endpointOnlyRoutes(ctx, surface, marker0)];
-  let sessions: Session[] = [];
-  try {
-    sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];
-  } catch (err) {
-    if (isFatal(err)) throw err;
-  }
+  const sessions = [...(await sessionsIfAny(ctx)).values()];
   const marker = abuseMarker(ctx.options.seed);
   const configKinds = new Map<string, string>();
   const excluded = new Set<string>();

@@ -1,12 +1,12 @@
 import { defineGatherer, NotApplicable } from '../engine/check.js';
 import type { GatherContext } from '../engine/context.js';
 import { requestAs } from '../identity/request-as.js';
-import { sessionsGatherer, type Session } from '../identity/session.js';
+import type { Session } from '../identity/session.js';
 import type { HttpExchange } from '../net/http.js';
 import { apiSurfaceGatherer, type Route, type RouteParam } from '../surface/routes.js';
 import { normalizeBody } from './compare.js';
 import { abuseMarker } from './random.js';
-import { isFatal } from './send.js';
+import { sessionsIfAny } from './send.js';
 import { abuseSettings } from './settings.js';
 
 /**
@@ -94,12 +94,7 @@ async function probeInjection(ctx: GatherContext): Promise<InjectionEvidence> {
   if (!base) throw new NotApplicable('no target URL');
   const settings = abuseSettings(ctx);
   const { routes } = await ctx.gather(apiSurfaceGatherer);
-  let sessions: Session[] = [];
-  try {
-    sessions = [...(await ctx.gather(sessionsGatherer)).sessions.values()];
-  } catch (err) {
-    if (isFatal(err)) throw err;
-  }
+  const sessions = [...(await sessionsIfAny(ctx)).values()];
   const marker = abuseMarker(ctx.options.seed);
   const evidence: InjectionEvidence = { seed: ctx.options.seed, probes: [], notTested: [], requests: 0, wallMs: 0 };
   const start = ctx.http.stats.requests;

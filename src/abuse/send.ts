@@ -1,5 +1,5 @@
 import type { GatherContext } from '../engine/context.js';
-import { credentialHeaders, type Session } from '../identity/session.js';
+import { credentialHeaders, sessionsGatherer, type Session } from '../identity/session.js';
 import type { Area } from '../model/area.js';
 import type { HttpExchange } from '../net/http.js';
 import type { BodySpec } from './endpoints.js';
@@ -26,4 +26,14 @@ export function sendBody(
 /** Errors that end the run (budget, interruption, guards) must never be swallowed by a probe. */
 export function isFatal(err: unknown): boolean {
   return err instanceof Error && ['BudgetExhausted', 'RunAborted', 'ScopeViolation', 'LoopbackViolation', 'TargetDown', 'ExcludedRequest'].includes(err.name);
+}
+
+/** The identities' sessions, or none when no identity could log in (run-ending errors still end the run). */
+export async function sessionsIfAny(ctx: GatherContext): Promise<Map<string, Session>> {
+  try {
+    return (await ctx.gather(sessionsGatherer)).sessions;
+  } catch (err) {
+    if (isFatal(err)) throw err;
+    return new Map();
+  }
 }
