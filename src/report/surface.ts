@@ -1,4 +1,5 @@
 import type { Report } from '../model/report.js';
+import type { CrawlSummary } from '../surface/routes.js';
 
 /**
  * The "API surface" section of the report: how many routes each source gave (OpenAPI, config, HAR,
@@ -12,17 +13,8 @@ export interface SurfaceFacts {
   bySource: Record<string, number>;
   sources: string[];
   undocumented?: string[];
-  crawl?: {
-    pages: number;
-    pagesBy: Record<string, number>;
-    calls: number;
-    requests: number;
-    allowance: number;
-    ms: number;
-    stoppedBy: string[];
-    logins: Record<string, string>;
-    refused: { writes: number; excluded: number; destructiveClicks: number; destructiveLinks: number };
-  };
+  /** What the crawl did (its notes stay with the surface gatherer's evidence). */
+  crawl?: Omit<CrawlSummary, 'notes'>;
 }
 
 const SOURCE_WORDS: Record<string, string> = { openapi: 'OpenAPI', config: 'config', har: 'HAR', bundle: 'front-end scripts', crawl: 'crawl' };
