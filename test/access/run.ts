@@ -1,10 +1,9 @@
 import { checks as authentication } from '../../src/checks/authentication/index.js';
 import { checks as authorization } from '../../src/checks/authorization/index.js';
 import { checks as session } from '../../src/checks/session/index.js';
-import { ConfigSchema } from '../../src/config/schema.js';
 import type { Check } from '../../src/engine/check.js';
-import { runChecks, type RunResult } from '../../src/engine/runner.js';
-import { HttpClient } from '../../src/net/http.js';
+import type { RunResult } from '../../src/engine/runner.js';
+import { auditFixture } from '../fixture-audit.js';
 
 // Token quality, password policy and signed-cookie secrets (#20) have their own fixtures (test/injection).
 const NOT_ACCESS = new Set(['session/cookie-flags', 'authentication/token-quality', 'authentication/password-policy', 'session/signed-cookie-secret']);
@@ -13,24 +12,6 @@ export const accessChecks: Check<any>[] = [...authentication, ...authorization, 
 
 /** Runs checks against a loopback target from a config object, the way `launchready audit` does. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function auditConfig(raw: unknown, checks: Check<any>[] = accessChecks, opts: { allowWrites?: boolean; maxRequests?: number } = {}): Promise<RunResult & { requests: number }> {
-  const config = ConfigSchema.parse(raw);
-  const baseUrl = new URL(config.target!);
-  const http = new HttpClient({ maxRequests: opts.maxRequests ?? 2000, rate: 500, timeoutMs: 5000, maxBodyBytes: 1 << 20, scope: [baseUrl.origin] });
-  try {
-    const result = await runChecks({
-      checks,
-      config,
-      configDir: process.cwd(),
-      target: { baseUrl, isDevelopment: true },
-      http,
-      options: { allowWrites: opts.allowWrites ?? false, seed: 7 },
-      env: {},
-      checkDeadlineMs: 30_000,
-      runDeadlineMs: 60_000,
-    });
-    return { ...result, requests: http.stats.requests };
-  } finally {
-    await http.close();
-  }
+export function auditConfig(raw: unknown, checks: Check<any>[] = accessChecks, opts: { allowWrites?: boolean; maxRequests?: number } = {}): Promise<RunResult & { requests: number }> {
+  return auditFixture(raw, checks, { ...opts, maxRequests: opts.maxRequests ?? 2000, checkDeadlineMs: 30_000, runDeadlineMs: 60_000 });
 }

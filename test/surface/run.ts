@@ -1,10 +1,9 @@
 import { checks as authentication } from '../../src/checks/authentication/index.js';
 import { checks as authorization } from '../../src/checks/authorization/index.js';
 import { checks as session } from '../../src/checks/session/index.js';
-import { ConfigSchema } from '../../src/config/schema.js';
 import type { Check } from '../../src/engine/check.js';
-import { runChecks, type RunResult } from '../../src/engine/runner.js';
-import { HttpClient } from '../../src/net/http.js';
+import type { RunResult } from '../../src/engine/runner.js';
+import { auditFixture } from '../fixture-audit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const accessChecks: Check<any>[] = [...authentication, ...authorization, ...session.filter((c) => c.meta.id !== 'session/cookie-flags')];
@@ -14,24 +13,6 @@ export const accessChecks: Check<any>[] = [...authentication, ...authorization, 
  * deadline (90 s: the crawl is gathered inside the first check that needs the API surface).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function auditConfig(raw: unknown, checks: Check<any>[] = accessChecks, opts: { allowWrites?: boolean; maxRequests?: number } = {}): Promise<RunResult & { requests: number }> {
-  const config = ConfigSchema.parse(raw);
-  const baseUrl = new URL(config.target!);
-  const http = new HttpClient({ maxRequests: opts.maxRequests ?? 3000, rate: 500, timeoutMs: 5000, maxBodyBytes: 1 << 20, scope: [baseUrl.origin] });
-  try {
-    const result = await runChecks({
-      checks,
-      config,
-      configDir: process.cwd(),
-      target: { baseUrl, isDevelopment: true },
-      http,
-      options: { allowWrites: opts.allowWrites ?? false, seed: 7 },
-      env: {},
-      checkDeadlineMs: 90_000,
-      runDeadlineMs: 240_000,
-    });
-    return { ...result, requests: http.stats.requests };
-  } finally {
-    await http.close();
-  }
+export function auditConfig(raw: unknown, checks: Check<any>[] = accessChecks, opts: { allowWrites?: boolean; maxRequests?: number } = {}): Promise<RunResult & { requests: number }> {
+  return auditFixture(raw, checks, { ...opts, checkDeadlineMs: 90_000, runDeadlineMs: 240_000 });
 }
