@@ -129,6 +129,15 @@ describe('an unusable target is never graded', () => {
     expect(report.incomplete.join('\n')).not.toMatch(/target not tested/);
   });
 
+  it('a landing page that redirects to another origin (a login provider, the real site) is an answer, not a loop', async () => {
+    const elsewhere = await startServer((_req, res) => res.writeHead(302, { location: '/' }).end());
+    servers.push(elsewhere);
+    const srv = await startServer((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/` }).end());
+    servers.push(srv);
+    const report = await runAudit({ url: srv.url, configPath: join(dir, 'launchready.yml'), failOn: 'high', env: {}, timeoutMs: 1500, only: ['edge', 'logging'] });
+    expect(report.incomplete.join('\n')).not.toMatch(/target not tested/);
+  });
+
   it('the CLI prints "no score: target not tested" and exits 3', async () => {
     const url = await closedPortUrl();
     const r = await runCli(['audit', url, '--config', join(dir, 'launchready.yml'), '--timeout', '1500']);
